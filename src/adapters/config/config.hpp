@@ -1,0 +1,68 @@
+#pragma once
+// Configuration comes from environment variables, each with a documented default; `bookstore --help`
+// prints the table below. Values are validated at start: a bad value stops the process with a message
+// naming the variable, never a half-configured service.
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bookstore::config {
+
+struct Variable {
+  std::string_view name;
+  std::string_view default_value;
+  std::string_view description;
+};
+
+// Every variable the service reads, in the order --help lists them.
+const std::vector<Variable>& variables();
+
+struct Config {
+  // HTTP server
+  std::string listen_address;
+  unsigned short port = 0;
+  unsigned threads = 0;
+  std::size_t max_body_bytes = 0;
+  std::size_t max_header_bytes = 0;
+  std::chrono::milliseconds read_timeout{};
+  std::chrono::milliseconds idle_timeout{};
+  std::chrono::milliseconds shutdown_grace{};
+  std::string public_base_url;
+  bool bench_routes = false;
+
+  // PostgreSQL
+  std::string database_url;
+  std::size_t db_pool_size = 0;
+  std::chrono::milliseconds db_acquire_timeout{};
+  std::chrono::milliseconds db_connect_timeout{};
+  bool migrate_on_start = true;
+
+  // Logs
+  std::string log_dir;
+  std::string log_level;
+  std::size_t log_max_file_bytes = 0;
+  std::size_t log_max_files = 0;
+  std::chrono::hours log_retention{};
+  std::chrono::hours audit_retention{};
+
+  // Background jobs
+  std::size_t job_concurrency = 0;  // jobs run at once by this process; 0: no worker in `serve`
+  std::chrono::milliseconds job_poll_interval{};
+  std::chrono::seconds job_rescue_after{};
+  std::chrono::hours job_retention{};
+  std::string instance_id;
+  bool test_jobs = false;
+};
+
+// Reads the environment through `getenv` (injectable for tests). Throws std::invalid_argument naming the
+// variable and what is wrong with its value.
+Config load(const std::function<const char*(const char*)>& getenv);
+Config load_from_environment();
+
+// The --help text: commands and every variable with its default.
+std::string help_text();
+
+}  // namespace bookstore::config

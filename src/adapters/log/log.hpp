@@ -1,0 +1,48 @@
+#pragma once
+// Structured logging: every line is one JSON object {"ts","level","event",...fields} written to
+// stdout and to size-rotated files. Callers in a request pass "request_id" among the fields so
+// that every line of a request carries it. Never put secrets, passwords or tokens in fields.
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/common.h>
+
+namespace bookstore::log {
+
+struct Config {
+  std::string dir;                                // empty: stdout only
+  std::string file_name = "bookstore.log";
+  std::size_t max_file_bytes = 10 * 1024 * 1024;  // rotate when a file reaches this size
+  std::size_t max_files = 5;                      // rotated files kept besides the live one
+  spdlog::level::level_enum level = spdlog::level::info;
+  bool to_stdout = true;
+};
+
+// Sets up the process-wide logger. Safe to call again (e.g. tests); the last call wins.
+void init(const Config& config);
+// Flushes and closes all sinks; called at exit and from the fatal-signal handler.
+void shutdown() noexcept;
+// Flush the files on SIGSEGV/SIGABRT/SIGBUS/SIGFPE/SIGILL so the last lines before a crash survive,
+// then re-raise so the process still dies with the right signal (and core dump).
+void install_crash_handlers();
+
+void write(spdlog::level::level_enum level, std::string_view event, nlohmann::json fields = nlohmann::json::object());
+inline void debug(std::string_view event, nlohmann::json f = nlohmann::json::object()) {
+  write(spdlog::level::debug, event, std::move(f));
+}
+inline void info(std::string_view event, nlohmann::json f = nlohmann::json::object()) {
+  write(spdlog::level::info, event, std::move(f));
+}
+inline void warn(std::string_view event, nlohmann::json f = nlohmann::json::object()) {
+  write(spdlog::level::warn, event, std::move(f));
+}
+inline void error(std::string_view event, nlohmann::json f = nlohmann::json::object()) {
+  write(spdlog::level::err, event, std::move(f));
+}
+bool enabled(spdlog::level::level_enum level);
+
+spdlog::level::level_enum parse_level(std::string_view name);  // throws std::invalid_argument
+
+}  // namespace bookstore::log
