@@ -15,3 +15,39 @@ struct EmbeddedMigration {
 std::span<const EmbeddedMigration> embedded_migrations();
 
 }  // namespace bookstore::pg
+
+#include <vector>
+
+#include "app/ports/database_status.hpp"
+#include "app/task.hpp"
+
+namespace bookstore::pg {
+
+class Pool;
+
+struct MigrationReport {
+  std::vector<int> applied;  // versions applied by this call, ascending
+  int current_version = 0;   // highest applied version afterwards
+};
+
+// Applies every pending migration, each in its own transaction, under a session advisory lock so that
+// several instances starting at once apply each migration exactly once. Refuses (throws
+// std::runtime_error naming the version) when an applied migration's checksum differs from the
+// embedded file: an applied migration is never edited, a new one is added instead.
+Task<MigrationReport> migrate(Pool& pool, std::span<const EmbeddedMigration> migrations = embedded_migrations());
+
+// Embedded migrations not yet applied (0 when current). Also checks checksums of applied ones.
+Task<int> pending_migrations(Pool& pool, std::span<const EmbeddedMigration> migrations = embedded_migrations());
+
+// app::DatabaseStatus answered through the pool (used by /readyz).
+class PgDatabaseStatus : public app::DatabaseStatus {
+ public:
+  explicit PgDatabaseStatus(Pool& pool) : pool_(pool) {}
+  Task<bool> reachable() override;
+  Task<int> pending_migrations() override;
+
+ private:
+  Pool& pool_;
+};
+
+}  // namespace bookstore::pg
