@@ -41,6 +41,7 @@ const std::vector<Variable>& variables() {
       {"BOOKSTORE_JOB_RETENTION_HOURS", "168", "finished jobs are deleted after this many hours"},
       {"BOOKSTORE_INSTANCE_ID", "", "name of this process in job locks and logs; default host:pid"},
       {"BOOKSTORE_TEST_JOBS", "0", "1 registers the test.* job kinds used by the test suite"},
+      {"BOOKSTORE_TEST_ROUTES", "0", "1 adds the /_test/* routes (fail, sleep) used by the test suite"},
   };
   return all;
 }
@@ -126,6 +127,7 @@ Config load(const std::function<const char*(const char*)>& getenv) {
   c.instance_id = r.text("BOOKSTORE_INSTANCE_ID");
   if (c.instance_id.empty()) c.instance_id = default_instance_id();
   c.test_jobs = r.flag("BOOKSTORE_TEST_JOBS");
+  c.test_routes = r.flag("BOOKSTORE_TEST_ROUTES");
   return c;
 }
 

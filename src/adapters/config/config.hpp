@@ -55,6 +55,7 @@ struct Config {
   std::chrono::hours job_retention{};
   std::string instance_id;
   bool test_jobs = false;
+  bool test_routes = false;
 };
 
 // Reads the environment through `getenv` (injectable for tests). Throws std::invalid_argument naming the

@@ -1,3 +1,0 @@
-#include <gtest/gtest.h>
-// Replaced by the adapter integration tests.
-TEST(Integration, Builds) { SUCCEED(); }
