@@ -1,0 +1,324 @@
+#include <algorithm>
+#include <deque>
+#include <mutex>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "adapters/log/log.hpp"
+#include "adapters/metrics/metrics.hpp"
+#include "adapters/pg/connection.hpp"
+#include "adapters/pg/errors.hpp"
+#include "domain/error.hpp"
+
+namespace bookstore::pg {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+// ---- PooledConnection ----
+
+PooledConnection::PooledConnection(PooledConnection&& other) noexcept
+    : conn_(std::exchange(other.conn_, nullptr)), home_(std::move(other.home_)) {}
+
+PooledConnection& PooledConnection::operator=(PooledConnection&& other) noexcept {
+  if (this != &other) {
+    if (conn_ && home_) home_->give_back(conn_);
+    conn_ = std::exchange(other.conn_, nullptr);
+    home_ = std::move(other.home_);
+  }
+  return *this;
+}
+
+PooledConnection::~PooledConnection() {
+  if (conn_ && home_) home_->give_back(conn_);
+}
+
+// ---- Pool ----
+
+namespace {
+// A connection idle longer than this is checked (one non-blocking recv) before it is handed out, so a
+// server restart or a terminated backend is noticed before a request runs into it. Busy connections
+// are never checked: the hot path pays nothing.
+constexpr auto kIdleCheckAfter = std::chrono::milliseconds(250);
+}  // namespace
+
+struct Pool::State final : PooledConnection::Return {
+  struct Idle {
+    PgConnection* conn;
+    Clock::time_point since;
+  };
+  // An acquire() call waiting for a connection. It lives in the waiting coroutine's frame; whoever
+  // removes it from `waiters` (under the mutex) fills in the outcome and cancels its timer.
+  struct Waiter {
+    explicit Waiter(const asio::any_io_executor& ex) : timer(ex) {}
+    asio::steady_timer timer;
+    PgConnection* conn = nullptr;  // handed over by give_back
+    bool may_open = false;         // a slot was freed for this waiter: open a new connection
+    bool closed = false;           // the pool closed
+    bool queued = true;
+  };
+
+  State(asio::any_io_executor ex, PoolConfig cfg) : executor(std::move(ex)), config(std::move(cfg)) {}
+  ~State() override {
+    for (auto& i : idle) delete i.conn;
+  }
+
+  void give_back(Connection* c) noexcept override;
+  // Under the mutex: wakes the first waiter so that it opens a connection in a slot just freed. Returns
+  // false when nobody waits (the caller then releases the slot).
+  bool hand_slot_to_waiter_locked() noexcept;
+  void on_connect_failure() noexcept;
+
+  asio::any_io_executor executor;
+  PoolConfig config;
+  mutable std::mutex mutex;
+  std::vector<Idle> idle;  // LIFO: the most recently used connection is the warmest
+  std::deque<Waiter*> waiters;
+  std::size_t open = 0;    // existing connections plus slots reserved for one being opened
+  std::size_t in_use = 0;  // handed out (or being opened for a caller)
+  bool closed = false;
+  std::uint64_t acquire_timeouts = 0;
+  std::uint64_t connect_failures = 0;
+  metrics::Counter* timeouts_metric = nullptr;
+  metrics::Counter* connect_failures_metric = nullptr;
+};
+
+bool Pool::State::hand_slot_to_waiter_locked() noexcept {
+  if (closed || waiters.empty()) return false;
+  Waiter* w = waiters.front();
+  waiters.pop_front();
+  w->queued = false;
+  w->may_open = true;
+  w->timer.cancel();
+  return true;
+}
+
+void Pool::State::give_back(Connection* c) noexcept {
+  auto* conn = static_cast<PgConnection*>(c);
+  PgConnection* discard = nullptr;
+  {
+    std::lock_guard lock(mutex);
+    if (!closed && conn->reusable()) {
+      if (!waiters.empty()) {
+        Waiter* w = waiters.front();
+        waiters.pop_front();
+        w->queued = false;
+        w->conn = conn;  // stays in use: ownership moves to the waiter
+        w->timer.cancel();
+      } else {
+        --in_use;
+        idle.push_back({conn, Clock::now()});
+      }
+    } else {
+      discard = conn;
+      // The broken connection's slot goes to a waiter, who opens a fresh connection.
+      if (!hand_slot_to_waiter_locked()) {
+        --open;
+        --in_use;
+      }
+    }
+  }
+  if (discard) {
+    if (!closed) log::info("db_connection_discarded", {{"healthy", discard->healthy()}});
+    delete discard;
+  }
+}
+
+void Pool::State::on_connect_failure() noexcept {
+  std::lock_guard lock(mutex);
+  ++connect_failures;
+  if (connect_failures_metric) connect_failures_metric->inc();
+  // Another waiter may try in this slot; when the server is down it fails fast too, which is what
+  // callers want (503 now rather than after the acquire timeout).
+  if (!hand_slot_to_waiter_locked()) {
+    --open;
+    --in_use;
+  }
+}
+
+Pool::Pool(asio::any_io_executor executor, PoolConfig config, metrics::Registry* metrics)
+    : state_(std::make_shared<State>(std::move(executor), std::move(config))) {
+  if (state_->config.max_size == 0) state_->config.max_size = 1;
+  if (metrics) {
+    std::weak_ptr<State> weak = state_;
+    metrics->gauge(
+        "bookstore_db_pool_connections", "Database connections of the pool, by state", {"state"},
+        [weak]() -> metrics::Registry::GaugeSamples {
+          auto s = weak.lock();
+          if (!s) return {};
+          std::lock_guard lock(s->mutex);
+          return {{{"open"}, static_cast<double>(s->open)}, {{"in_use"}, static_cast<double>(s->in_use)}};
+        });
+    metrics->gauge("bookstore_db_pool_waiting", "Callers waiting for a database connection", {},
+                   [weak]() -> metrics::Registry::GaugeSamples {
+                     auto s = weak.lock();
+                     if (!s) return {};
+                     std::lock_guard lock(s->mutex);
+                     return {{{}, static_cast<double>(s->waiters.size())}};
+                   });
+    state_->timeouts_metric =
+        &metrics->counter("bookstore_db_pool_acquire_timeouts_total", "acquire() calls that timed out")
+             .with({});
+    state_->connect_failures_metric =
+        &metrics
+             ->counter("bookstore_db_connect_failures_total", "Failed attempts to open a database connection")
+             .with({});
+  }
+}
+
+Pool::~Pool() {
+  close();
+}
+
+Task<PooledConnection> Pool::acquire() {
+  auto st = state_;
+  PgConnection* conn = nullptr;
+  bool open_new = false;
+  Clock::time_point idle_since{};
+  std::optional<State::Waiter> waiter;
+  {
+    std::lock_guard lock(st->mutex);
+    if (st->closed) throw_unavailable("database pool closed");
+    if (!st->idle.empty()) {
+      conn = st->idle.back().conn;
+      idle_since = st->idle.back().since;
+      st->idle.pop_back();
+      ++st->in_use;
+    } else if (st->open < st->config.max_size) {
+      ++st->open;
+      ++st->in_use;
+      open_new = true;
+    } else {
+      waiter.emplace(st->executor);
+      waiter->timer.expires_after(st->config.acquire_timeout);
+      st->waiters.push_back(&*waiter);
+    }
+  }
+
+  if (conn) {
+    if (Clock::now() - idle_since < kIdleCheckAfter || conn->still_alive()) {
+      co_return PooledConnection(conn, st);
+    }
+    // The server closed it while idle: reuse its slot for a fresh connection.
+    log::info("db_connection_discarded", {{"healthy", false}, {"idle", true}});
+    delete conn;
+    open_new = true;
+  }
+
+  if (waiter) {
+    // If this coroutine is destroyed while waiting (shutdown), leave the pool consistent.
+    struct Unqueue {
+      State& st;
+      std::optional<State::Waiter>& w;
+      bool consumed = false;
+      ~Unqueue() {
+        if (consumed) return;
+        std::unique_lock lock(st.mutex);
+        if (w->queued) {
+          st.waiters.erase(std::find(st.waiters.begin(), st.waiters.end(), &*w));
+        } else if (w->conn) {
+          lock.unlock();
+          st.give_back(w->conn);
+        } else if (w->may_open && !st.hand_slot_to_waiter_locked()) {
+          --st.open;
+          --st.in_use;
+        }
+      }
+    } unqueue{*st, waiter};
+    boost::system::error_code ec;
+    co_await waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    unqueue.consumed = true;
+    {
+      std::lock_guard lock(st->mutex);
+      if (waiter->conn) {
+        conn = waiter->conn;
+      } else if (waiter->may_open) {
+        open_new = true;
+      } else {
+        if (waiter->queued) {
+          st->waiters.erase(std::find(st->waiters.begin(), st->waiters.end(), &*waiter));
+          waiter->queued = false;
+        }
+        if (!waiter->closed && !st->closed) {
+          ++st->acquire_timeouts;
+          if (st->timeouts_metric) st->timeouts_metric->inc();
+        }
+      }
+    }
+    if (conn) co_return PooledConnection(conn, st);
+    if (!open_new) {
+      if (waiter->closed) throw_unavailable("database pool closed");
+      throw domain::Error::unavailable("database busy", std::chrono::seconds(1));
+    }
+  }
+
+  // open_new: a slot is reserved (counted in open and in_use) for this caller.
+  std::unique_ptr<PgConnection> fresh;
+  std::exception_ptr failure;
+  try {
+    fresh = co_await PgConnection::open(st->executor, st->config.conninfo, st->config.connect_timeout);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure) {
+    st->on_connect_failure();
+    try {
+      std::rethrow_exception(failure);
+    } catch (const domain::Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      log::warn("db_connect_failed", {{"reason", e.what()}});
+      throw_unavailable();
+    }
+  }
+  co_return PooledConnection(fresh.release(), st);
+}
+
+PoolStats Pool::stats() const {
+  std::lock_guard lock(state_->mutex);
+  return PoolStats{state_->open, state_->in_use, state_->waiters.size(), state_->acquire_timeouts,
+                   state_->connect_failures};
+}
+
+void Pool::close() {
+  std::vector<State::Idle> idle;
+  {
+    std::lock_guard lock(state_->mutex);
+    if (state_->closed) return;
+    state_->closed = true;
+    idle.swap(state_->idle);
+    state_->open -= idle.size();
+    for (auto* w : state_->waiters) {
+      w->queued = false;
+      w->closed = true;
+      w->timer.cancel();
+    }
+    state_->waiters.clear();
+  }
+  for (auto& i : idle) delete i.conn;
+}
+
+Task<void> Pool::begin(Connection& c) {
+  co_await c.execute_script("BEGIN");
+}
+
+Task<void> Pool::commit(Connection& c) {
+  co_await c.execute_script("COMMIT");
+}
+
+Task<void> Pool::rollback(Connection& c) noexcept {
+  bool failed = false;
+  try {
+    co_await c.execute_script("ROLLBACK");
+  } catch (...) {
+    failed = true;
+  }
+  // A connection that cannot roll back is in an unknown state: never hand it out again.
+  if (failed) {
+    if (auto* pg = dynamic_cast<PgConnection*>(&c)) pg->mark_broken();
+  }
+}
+
+}  // namespace bookstore::pg
