@@ -135,13 +135,15 @@ bool PgConnection::reusable() const noexcept {
 }
 
 bool PgConnection::still_alive() noexcept {
-  if (broken_) return false;
-  if (!PQconsumeInput(conn_) || PQstatus(conn_) != CONNECTION_OK) broken_ = true;
-  return !broken_;
+  return consume_input();
 }
 
 bool PgConnection::consume_input() noexcept {
+  if (broken_) return false;
+  // PQconsumeInput only reads; PQisBusy parses, which hands a FATAL error that arrived while idle to
+  // on_notice (marking the connection broken) before the EOF that follows it is even read.
   if (!PQconsumeInput(conn_) || PQstatus(conn_) != CONNECTION_OK) broken_ = true;
+  PQisBusy(conn_);
   return !broken_;
 }
 
@@ -224,7 +226,10 @@ Task<const std::string*> PgConnection::prepare(std::string_view sql) {
   if (!PQsendPrepare(conn_, name.c_str(), text.c_str(), 0, nullptr)) fail_connection(trimmed_error(conn_));
   co_await flush();
   Outcome out = co_await collect();
-  if (out.error) throw_error(out.error.get());
+  if (out.error) {
+    in_flight_ = false;  // the exchange is complete: the connection is in sync and reusable
+    throw_error(out.error.get());
+  }
   if (broken_) fail_connection("lost during prepare");
   auto [it, inserted] = statements_.insert_or_assign(std::move(text), std::move(name));
   co_return &it->second;
