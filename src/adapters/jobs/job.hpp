@@ -14,13 +14,23 @@
 
 namespace bookstore::jobs {
 
+// Not an aggregate on purpose: g++ 12 destroys an aggregate temporary twice when it appears in a
+// co_await expression (`co_await enqueue(pool, NewJob{"k"})` would double-free); a class with a
+// constructor is handled correctly.
 struct NewJob {
+  NewJob() = default;
+  NewJob(std::string kind_, nlohmann::json payload_ = nlohmann::json::object(),
+         std::optional<std::string> unique_key_ = std::nullopt)
+      : kind(std::move(kind_)),
+        payload(payload_.is_null() ? nlohmann::json::object() : std::move(payload_)),
+        unique_key(std::move(unique_key_)) {}
+
   std::string kind;  // which handler runs it, e.g. "mail.send"
   nlohmann::json payload = nlohmann::json::object();
   // At most one live (available or running) job per key; a second enqueue returns std::nullopt.
-  std::optional<std::string> unique_key;
+  std::optional<std::string> unique_key = std::nullopt;
   // Not before this time; std::nullopt means now (the database's clock).
-  std::optional<std::chrono::system_clock::time_point> run_at;
+  std::optional<std::chrono::system_clock::time_point> run_at = std::nullopt;
   int priority = 100;  // lower runs first
   int max_attempts = 20;
 };
