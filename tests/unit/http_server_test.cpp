@@ -15,6 +15,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -69,6 +70,12 @@ class Client {
     if (!content_type.empty()) req.set(bhttp::field::content_type, content_type);
     req.body() = std::move(body);
     return send(std::move(req));
+  }
+  // An interim (1xx) response, read as raw text up to the blank line.
+  std::string read_interim() {
+    std::string text;
+    net::read_until(socket_, net::dynamic_buffer(text), "\r\n\r\n");
+    return text;
   }
   void write_raw(std::string_view bytes) { net::write(socket_, net::buffer(bytes)); }
   Response read() {
@@ -212,6 +219,18 @@ TEST_F(HttpServer, TooLargeBodyIs413ByContentLength) {
   EXPECT_EQ(res.result(), bhttp::status::payload_too_large);
   EXPECT_EQ(body_of(res)["type"], "/problems/payload-too-large");
   EXPECT_FALSE(res.keep_alive());
+}
+
+TEST_F(HttpServer, ExpectContinueIsAnswered) {
+  Client c(port());
+  c.write_raw(
+      "POST /_test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 7\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  EXPECT_EQ(c.read_interim(), "HTTP/1.1 100 Continue\r\n\r\n");
+  c.write_raw(R"({"a":1})");
+  auto res = c.read();
+  EXPECT_EQ(res.result(), bhttp::status::ok);
+  EXPECT_EQ(body_of(res)["a"], 1);
 }
 
 TEST_F(HttpServer, TooLargeChunkedBodyIs413) {

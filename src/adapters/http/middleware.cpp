@@ -94,8 +94,7 @@ void HttpMetrics::RouteSeries::record(unsigned status, std::chrono::nanoseconds 
 }
 
 HttpMetrics::HttpMetrics(metrics::Registry& registry)
-    : registry_(registry),
-      requests_(registry.counter("bookstore_http_requests_total",
+    : requests_(registry.counter("bookstore_http_requests_total",
                                  "HTTP requests answered, by route pattern, method and status",
                                  {"route", "method", "status"})),
       duration_(registry.histogram(

@@ -53,7 +53,6 @@ class HttpMetrics {
   std::atomic<std::int64_t>& in_flight() noexcept { return *in_flight_; }
 
  private:
-  metrics::Registry& registry_;
   metrics::Family<metrics::Counter>& requests_;
   metrics::Family<metrics::Histogram>& duration_;
   std::shared_ptr<std::atomic<std::int64_t>> in_flight_;

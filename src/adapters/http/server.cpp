@@ -16,7 +16,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -232,7 +234,20 @@ Task<void> Server::Impl::run_session(std::shared_ptr<Session> s) {
     parser->body_limit(config.max_body_bytes);
     // One deadline for the whole request, so a client trickling bytes (slowloris) cannot hold on.
     s->stream.expires_after(config.read_timeout);
-    co_await bhttp::async_read(s->stream, buffer, *parser, net::redirect_error(net::use_awaitable, ec));
+    co_await bhttp::async_read_header(s->stream, buffer, *parser,
+                                      net::redirect_error(net::use_awaitable, ec));
+    if (!ec && !parser->is_done()) {
+      // curl and others wait up to a second for this before sending a body; the Content-Length was
+      // already checked against the limit, so a too-large body gets its 413 instead.
+      const auto& head = parser->get();
+      if (head.version() == 11 && beast::iequals(head[bhttp::field::expect], "100-continue")) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        co_await net::async_write(s->stream, net::buffer(kContinue.data(), kContinue.size()),
+                                  net::redirect_error(net::use_awaitable, ec));
+      }
+      if (!ec)
+        co_await bhttp::async_read(s->stream, buffer, *parser, net::redirect_error(net::use_awaitable, ec));
+    }
     auto started = Clock::now();
     s->state = Session::State::kBusy;
 
