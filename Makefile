@@ -31,11 +31,11 @@ FORMAT_FILES = $(shell find $(FORMAT_DIRS) -type f \( -name '*.cpp' -o -name '*.
 
 ## make run: everything up in the foreground (scripts/devstack up run); Ctrl-C or TERM stops it all.
 run: build-service
-	@scripts/devstack up run
+	@BOOKSTORE_BIN=$(abspath $(BUILD_DIR))/bookstore scripts/devstack up run
 
 ## make test: every test suite on the test stack (ports 18080/18081/55433); see scripts/run-tests.
 test: build build-asan
-	@scripts/run-tests
+	@BUILD_DIR=$(BUILD_DIR) ASAN_BUILD_DIR=$(ASAN_BUILD_DIR) scripts/run-tests
 
 deps:
 	@scripts/setup-deps
@@ -62,7 +62,7 @@ status:
 
 ## make bench: benchmark figures (scripts/bench, written with the benchmark work).
 bench: build
-	@if [ -x scripts/bench ]; then scripts/bench; else echo "make bench: scripts/bench does not exist yet" >&2; exit 1; fi
+	@if [ -x scripts/bench ]; then BUILD_DIR=$(BUILD_DIR) scripts/bench; else echo "make bench: scripts/bench does not exist yet" >&2; exit 1; fi
 
 fmt:
 	@clang-format -i $(FORMAT_FILES)
