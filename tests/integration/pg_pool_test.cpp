@@ -145,6 +145,20 @@ TEST_F(PgPool, PreparedStatementIsPreparedOncePerConnection) {
   EXPECT_EQ(pool.stats().open, 1u);
 }
 
+TEST_F(PgPool, PreparedStatementCacheIsBounded) {
+  Pool pool(io.get_executor(), config_for(database_url(), 1));
+  auto prepared = run(io, [&]() -> Task<std::int64_t> {
+    for (int i = 0; i < 530; ++i) {
+      auto r = co_await pool.query("SELECT $1::int + " + std::to_string(i), 1);
+      EXPECT_EQ(r.int64(0, 0), i + 1);
+    }
+    auto r = co_await pool.query("SELECT count(*) FROM pg_prepared_statements");
+    co_return r.int64(0, 0);
+  });
+  EXPECT_LE(prepared, 512);
+  EXPECT_GE(prepared, 500);
+}
+
 TEST_F(PgPool, StatementIsPreparedAgainWhenTheResultTypeChanges) {
   Pool pool(io.get_executor(), config_for(database_url(), 1));
   run(io, [&]() -> Task<void> {

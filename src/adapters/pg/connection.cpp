@@ -251,6 +251,20 @@ Task<Result> PgConnection::query_params(std::string_view sql, std::span<const Pa
 
   for (int attempt = 0;; ++attempt) {
     auto it = statements_.find(sql);
+    if (it == statements_.end() && statements_.size() >= kMaxPreparedStatements) {
+      // SQL assembled at run time (e.g. a variable number of placeholders) must not grow the cache
+      // without bound: past the limit, new texts run as unnamed statements, still one round trip.
+      std::string text(sql);
+      if (!PQsendQueryParams(conn_, text.c_str(), n, nullptr, values, nullptr, nullptr, 0)) {
+        fail_connection(trimmed_error(conn_));
+      }
+      co_await flush();
+      Outcome out = co_await collect();
+      in_flight_ = false;
+      if (out.error) throw_error(out.error.get());
+      if (broken_) fail_connection("lost while reading results");
+      co_return Result(out.last.release());
+    }
     const std::string* name = it != statements_.end() ? &it->second : co_await prepare(sql);
     if (!PQsendQueryPrepared(conn_, name->c_str(), n, values, nullptr, nullptr, 0)) {
       fail_connection(trimmed_error(conn_));

@@ -18,6 +18,9 @@ namespace bookstore::pg {
 
 class PgConnection final : public Connection {
  public:
+  // Distinct SQL texts prepared per connection; texts beyond it run unprepared (see query_params).
+  static constexpr std::size_t kMaxPreparedStatements = 512;
+
   // Connects without blocking a thread (PQconnectStart/PQconnectPoll). Throws domain::Error(kUnavailable)
   // when the server refuses or does not answer within `timeout`.
   static Task<std::unique_ptr<PgConnection>> open(boost::asio::any_io_executor executor, std::string conninfo,

@@ -98,8 +98,10 @@ bool Pool::State::hand_slot_to_waiter_locked() noexcept {
 void Pool::State::give_back(Connection* c) noexcept {
   auto* conn = static_cast<PgConnection*>(c);
   PgConnection* discard = nullptr;
+  bool closing = false;
   {
     std::lock_guard lock(mutex);
+    closing = closed;
     if (!closed && conn->reusable()) {
       if (!waiters.empty()) {
         Waiter* w = waiters.front();
@@ -121,7 +123,7 @@ void Pool::State::give_back(Connection* c) noexcept {
     }
   }
   if (discard) {
-    if (!closed) log::info("db_connection_discarded", {{"healthy", discard->healthy()}});
+    if (!closing) log::info("db_connection_discarded", {{"healthy", discard->healthy()}});
     delete discard;
   }
 }
