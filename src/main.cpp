@@ -1,3 +1,257 @@
-#include "adapters/config/config.hpp"
+// Composition root: configuration -> adapters -> use cases -> server and workers. The only file that
+// knows every layer.
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
-int main() { std::fputs(bookstore::config::help_text().c_str(), stdout); }
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "adapters/config/config.hpp"
+#include "adapters/http/router.hpp"
+#include "adapters/http/routes.hpp"
+#include "adapters/http/server.hpp"
+#include "adapters/jobs/maintenance.hpp"
+#include "adapters/jobs/test_jobs.hpp"
+#include "adapters/jobs/worker.hpp"
+#include "adapters/log/log.hpp"
+#include "adapters/metrics/metrics.hpp"
+#include "adapters/pg/migrations.hpp"
+#include "adapters/pg/pool.hpp"
+#include "app/ops/readiness.hpp"
+#include "domain/error.hpp"
+
+namespace asio = boost::asio;
+using namespace bookstore;
+
+namespace {
+
+enum class Command { kServe, kWorker, kMigrate, kHelp };
+
+std::optional<Command> parse_command(int argc, char** argv) {
+  if (argc < 2) return Command::kServe;
+  std::string_view c = argv[1];
+  if (c == "serve") return Command::kServe;
+  if (c == "worker") return Command::kWorker;
+  if (c == "migrate") return Command::kMigrate;
+  if (c == "help" || c == "--help" || c == "-h") return Command::kHelp;
+  return std::nullopt;
+}
+
+void init_logging(const config::Config& cfg) {
+  log::Config lc;
+  lc.dir = cfg.log_dir;
+  lc.level = log::parse_level(cfg.log_level);
+  lc.max_file_bytes = cfg.log_max_file_bytes;
+  lc.max_files = cfg.log_max_files;
+  log::init(lc);
+  log::install_crash_handlers();
+}
+
+jobs::WorkerConfig worker_config(const config::Config& cfg) {
+  jobs::WorkerConfig wc;
+  wc.instance_id = cfg.instance_id;
+  wc.listen_conninfo = cfg.database_url;
+  wc.concurrency = cfg.job_concurrency;
+  wc.poll_interval = cfg.job_poll_interval;
+  wc.rescue_after = cfg.job_rescue_after;
+  wc.heartbeat_interval = std::min<std::chrono::milliseconds>(std::chrono::seconds(5), cfg.job_rescue_after / 3);
+  wc.retention = cfg.job_retention;
+  wc.shutdown_grace = cfg.shutdown_grace;
+  return wc;
+}
+
+// Migrations are retried until the database answers, so a service started before its database (a
+// common order under compose or systemd) becomes ready on its own; /readyz says 503 meanwhile.
+asio::awaitable<bool> migrate_until_done(pg::Pool& pool, const std::atomic<bool>& stopping) {
+  auto delay = std::chrono::milliseconds(200);
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (!stopping) {
+    try {
+      auto report = co_await pg::migrate(pool);
+      log::info("migrations_current", {{"version", report.current_version}, {"applied", report.applied.size()}});
+      co_return true;
+    } catch (const domain::Error& e) {
+      if (e.code() != domain::ErrorCode::kUnavailable) throw;
+      log::warn("migrations_waiting_for_database", {{"retry_in_ms", delay.count()}});
+    }
+    timer.expires_after(delay);
+    co_await timer.async_wait(asio::use_awaitable);
+    delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+  }
+  co_return false;
+}
+
+int run_migrate(const config::Config& cfg) {
+  asio::io_context io(1);
+  pg::Pool pool(io.get_executor(), {cfg.database_url, 2, cfg.db_acquire_timeout, cfg.db_connect_timeout});
+  int status = 1;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto report = co_await pg::migrate(pool);
+        std::printf("applied %zu migration(s); schema version %d\n", report.applied.size(), report.current_version);
+      },
+      [&](std::exception_ptr e) {
+        if (!e) {
+          status = 0;
+          return;
+        }
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          log::error("migrate_failed", {{"error", ex.what()}});
+          std::fprintf(stderr, "bookstore migrate: %s\n", ex.what());
+        }
+      });
+  io.run();
+  return status;
+}
+
+// serve (HTTP + optional workers) and worker (workers only) share this: both stop gracefully on
+// SIGTERM/SIGINT.
+int run_service(const config::Config& cfg, bool with_http) {
+  asio::io_context io(static_cast<int>(cfg.threads));
+  metrics::Registry registry;
+  pg::Pool pool(io.get_executor(),
+                {cfg.database_url, cfg.db_pool_size, cfg.db_acquire_timeout, cfg.db_connect_timeout}, &registry);
+
+  pg::PgDatabaseStatus db_status(pool);
+  app::CheckReadiness readiness(db_status);
+
+  std::unique_ptr<http::Router> router;
+  std::unique_ptr<http::Server> server;
+  if (with_http) {
+    router = std::make_unique<http::Router>();
+    http::RouteDeps deps;
+    deps.readiness = &readiness;
+    deps.metrics = &registry;
+    deps.bench_pool = cfg.bench_routes ? &pool : nullptr;
+    deps.test_routes = cfg.test_routes;
+    http::register_routes(*router, deps);
+    server = std::make_unique<http::Server>(io, *router, http::server_config(cfg), &registry);
+    server->start();
+    log::info("http_listening", {{"address", cfg.listen_address}, {"port", server->port()}});
+  }
+
+  std::unique_ptr<jobs::Worker> worker;
+  if (!with_http || cfg.job_concurrency > 0) {
+    auto wc = worker_config(cfg);
+    if (wc.concurrency == 0) wc.concurrency = 8;  // `bookstore worker` always runs jobs
+    worker = std::make_unique<jobs::Worker>(io.get_executor(), pool, wc, &registry);
+    jobs::MaintenanceConfig mc;
+    mc.log_dir = cfg.log_dir;
+    mc.log_retention = cfg.log_retention;
+    mc.audit_retention = cfg.audit_retention;
+    jobs::register_maintenance(*worker, mc);
+    if (cfg.test_jobs) jobs::register_test_jobs(*worker);
+  }
+
+  // Startup: migrate (waiting for the database if needed), then run the workers until stop().
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> background_done{false};
+  std::atomic<int> exit_code{0};
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        bool migrated = !cfg.migrate_on_start || co_await migrate_until_done(pool, stopping);
+        if (migrated && worker && !stopping) co_await worker->run();
+      },
+      [&](std::exception_ptr e) {
+        if (e) {
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& ex) {
+            // A refused migration (edited file, schema newer than the binary) stops the process: serving
+            // on a schema the code does not know could corrupt data.
+            log::error("startup_failed", {{"error", ex.what()}});
+          }
+          exit_code = 1;
+          std::raise(SIGTERM);
+        }
+        background_done = true;
+      });
+
+  // Graceful shutdown on SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to the
+  // grace period), let running jobs finish and their outcomes be written, then close the pool so that
+  // io.run() returns on every thread.
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    stopping = true;
+    log::info("shutdown_started", {{"signal", sig}});
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          if (server) co_await server->drain(cfg.shutdown_grace);
+          if (worker) worker->stop();
+          asio::steady_timer t(io);
+          while (!background_done) {
+            t.expires_after(std::chrono::milliseconds(10));
+            co_await t.async_wait(asio::use_awaitable);
+          }
+          pool.close();
+        },
+        asio::detached);
+  });
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < cfg.threads; ++i) threads.emplace_back([&] { io.run(); });
+  io.run();
+  for (auto& t : threads) t.join();
+  log::info("shutdown_complete", {{"exit_code", exit_code.load()}});
+  log::shutdown();
+  return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto command = parse_command(argc, argv);
+  if (!command) {
+    std::fprintf(stderr, "bookstore: unknown command '%s'\n\n%s", argv[1], config::help_text().c_str());
+    return 2;
+  }
+  if (*command == Command::kHelp) {
+    std::fputs(config::help_text().c_str(), stdout);
+    return 0;
+  }
+  config::Config cfg;
+  try {
+    cfg = config::load_from_environment();
+    init_logging(cfg);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bookstore: configuration error: %s\n", e.what());
+    return 2;
+  }
+  try {
+    switch (*command) {
+      case Command::kMigrate:
+        return run_migrate(cfg);
+      case Command::kServe:
+        return run_service(cfg, true);
+      case Command::kWorker:
+        return run_service(cfg, false);
+      case Command::kHelp:
+        break;
+    }
+  } catch (const std::exception& e) {
+    log::error("fatal", {{"error", e.what()}});
+    log::shutdown();
+    std::fprintf(stderr, "bookstore: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
