@@ -77,7 +77,9 @@ void write(spdlog::level::level_enum level, std::string_view event, nlohmann::js
   if (!l->should_log(level)) return;
   nlohmann::ordered_json line = nlohmann::ordered_json::object();
   line["ts"] = timestamp();
-  line["level"] = spdlog::level::to_string_view(level);
+  // spdlog's string view is fmt's, which nlohmann would serialise as an array of bytes.
+  auto name = spdlog::level::to_string_view(level);
+  line["level"] = std::string_view(name.data(), name.size());
   line["event"] = event;
   if (fields.is_object()) {
     for (auto& [k, v] : fields.items()) line[k] = std::move(v);
@@ -91,7 +93,7 @@ spdlog::level::level_enum parse_level(std::string_view name) {
                    spdlog::level::err, spdlog::level::critical, spdlog::level::off}) {
     if (spdlog::level::to_string_view(lvl) == name) return lvl;
   }
-  if (name == "warning") return spdlog::level::warn;
+  if (name == "warn" || name == "warning") return spdlog::level::warn;
   if (name == "error") return spdlog::level::err;
   throw std::invalid_argument("unknown log level: " + std::string(name));
 }

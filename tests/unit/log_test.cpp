@@ -1,0 +1,77 @@
+#include "adapters/log/log.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+namespace fs = std::filesystem;
+using namespace bookstore;
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(Log, WritesOneJsonObjectPerLineToTheFile) {
+  auto dir = fs::temp_directory_path() / ("bookstore-log-test-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  log::Config c;
+  c.dir = dir.string();
+  c.to_stdout = false;
+  log::init(c);
+  log::info("something_happened", {{"request_id", "abc"}, {"n", 3}});
+  log::debug("not_written");  // below the default level
+  log::shutdown();
+  std::string text = read_all(dir / "bookstore.log");
+  std::istringstream lines(text);
+  std::string line;
+  ASSERT_TRUE(std::getline(lines, line));
+  auto j = nlohmann::json::parse(line);
+  EXPECT_EQ(j["level"], "info");
+  EXPECT_EQ(j["event"], "something_happened");
+  EXPECT_EQ(j["request_id"], "abc");
+  EXPECT_EQ(j["n"], 3);
+  EXPECT_TRUE(j["ts"].get<std::string>().ends_with("Z"));
+  EXPECT_FALSE(std::getline(lines, line)) << "debug line must not be written at info level";
+  log::init(log::Config{});  // back to stdout for the other tests
+  fs::remove_all(dir);
+}
+
+TEST(Log, RotatesBySizeKeepingTheConfiguredNumberOfFiles) {
+  auto dir = fs::temp_directory_path() / ("bookstore-log-rotate-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  log::Config c;
+  c.dir = dir.string();
+  c.to_stdout = false;
+  c.max_file_bytes = 4096;
+  c.max_files = 2;
+  log::init(c);
+  for (int i = 0; i < 500; ++i) log::info("filler", {{"i", i}, {"pad", std::string(64, 'x')}});
+  log::shutdown();
+  std::size_t files = 0;
+  for (auto& e : fs::directory_iterator(dir)) {
+    ++files;
+    EXPECT_LE(fs::file_size(e.path()), 4096u + 256u) << e.path();
+  }
+  EXPECT_EQ(files, 3u);  // the live file and two rotated ones
+  log::init(log::Config{});
+  fs::remove_all(dir);
+}
+
+TEST(Log, InvalidUtf8IsReplacedNotThrown) {
+  EXPECT_NO_THROW(log::info("client_sent", {{"value", std::string("\xff\xfe")}}));
+}
+
+TEST(Log, ParsesLevels) {
+  EXPECT_EQ(log::parse_level("warn"), spdlog::level::warn);
+  EXPECT_EQ(log::parse_level("error"), spdlog::level::err);
+  EXPECT_THROW(log::parse_level("loud"), std::invalid_argument);
+}
+}  // namespace
