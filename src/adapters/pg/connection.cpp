@@ -1,6 +1,7 @@
 #include "adapters/pg/connection.hpp"
 
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <vector>
 
@@ -27,6 +28,18 @@ std::string trimmed_error(const PGconn* conn) {
   std::string s = conn ? PQerrorMessage(conn) : "out of memory";
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
+}
+
+// While the server is down every request that needs a connection fails to connect; one line per second
+// says so without flooding the log (the failures are counted in bookstore_db_connect_failures_total).
+void log_connect_failure(std::string_view reason) {
+  static std::atomic<std::int64_t> last_logged{0};
+  std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count();
+  std::int64_t last = last_logged.load(std::memory_order_relaxed);
+  if (now - last < 1000 || !last_logged.compare_exchange_strong(last, now)) return;
+  log::warn("db_connect_failed", {{"reason", reason}});
 }
 
 bool is_stale_statement(const pg_result* res) {
@@ -80,7 +93,7 @@ Task<std::unique_ptr<PgConnection>> PgConnection::connect(asio::any_io_executor 
   if (!raw) throw std::bad_alloc();
   std::unique_ptr<PgConnection> conn(new PgConnection(io_executor, raw));
   auto fail = [&](std::string_view reason) {
-    log::warn("db_connect_failed", {{"reason", reason}});
+    log_connect_failure(reason);
     throw_unavailable();
   };
   if (PQstatus(raw) == CONNECTION_BAD) fail(trimmed_error(raw));

@@ -2,6 +2,9 @@
 #include <deque>
 #include <mutex>
 
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -229,8 +232,24 @@ Task<PooledConnection> Pool::acquire() {
         }
       }
     } unqueue{*st, waiter};
+    // Start the wait under the pool mutex: a connection handed over between the registration above and
+    // this point must not be missed (its timer.cancel() would have had nothing to cancel), and the timer
+    // is only ever touched with the mutex held.
     boost::system::error_code ec;
-    co_await waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    State* s = st.get();
+    State::Waiter* w = &*waiter;
+    auto token = asio::redirect_error(asio::use_awaitable, ec);
+    co_await asio::async_initiate<decltype(token), void(boost::system::error_code)>(
+        [s, w](auto handler) {
+          std::lock_guard lock(s->mutex);
+          if (!w->queued) {
+            auto ex = asio::get_associated_executor(handler, s->executor);
+            asio::post(ex, [h = std::move(handler)]() mutable { h(boost::system::error_code()); });
+          } else {
+            w->timer.async_wait(std::move(handler));
+          }
+        },
+        token);
     unqueue.consumed = true;
     {
       std::lock_guard lock(st->mutex);
