@@ -115,7 +115,8 @@ int main(int argc, char** argv) {
           co_await jobs::enqueue(pool, job);
           co_await sleep_for(std::chrono::milliseconds(5));
         }
-        while (latency_count.load(std::memory_order_acquire) < samples) co_await sleep_for(std::chrono::milliseconds(5));
+        while (latency_count.load(std::memory_order_acquire) < samples)
+          co_await sleep_for(std::chrono::milliseconds(5));
         worker.stop();
         co_await sleep_for(std::chrono::milliseconds(200));
         co_await pool.query("DELETE FROM jobs WHERE kind LIKE 'bench.%'");

@@ -67,7 +67,8 @@ jobs::WorkerConfig worker_config(const config::Config& cfg) {
   wc.concurrency = cfg.job_concurrency;
   wc.poll_interval = cfg.job_poll_interval;
   wc.rescue_after = cfg.job_rescue_after;
-  wc.heartbeat_interval = std::min<std::chrono::milliseconds>(std::chrono::seconds(5), cfg.job_rescue_after / 3);
+  wc.heartbeat_interval =
+      std::min<std::chrono::milliseconds>(std::chrono::seconds(5), cfg.job_rescue_after / 3);
   wc.retention = cfg.job_retention;
   wc.shutdown_grace = cfg.shutdown_grace;
   return wc;
@@ -81,7 +82,8 @@ asio::awaitable<bool> migrate_until_done(pg::Pool& pool, const std::atomic<bool>
   while (!stopping) {
     try {
       auto report = co_await pg::migrate(pool);
-      log::info("migrations_current", {{"version", report.current_version}, {"applied", report.applied.size()}});
+      log::info("migrations_current",
+                {{"version", report.current_version}, {"applied", report.applied.size()}});
       co_return true;
     } catch (const domain::Error& e) {
       if (e.code() != domain::ErrorCode::kUnavailable) throw;
@@ -102,7 +104,8 @@ int run_migrate(const config::Config& cfg) {
       io,
       [&]() -> asio::awaitable<void> {
         auto report = co_await pg::migrate(pool);
-        std::printf("applied %zu migration(s); schema version %d\n", report.applied.size(), report.current_version);
+        std::printf("applied %zu migration(s); schema version %d\n", report.applied.size(),
+                    report.current_version);
       },
       [&](std::exception_ptr e) {
         if (!e) {
@@ -126,7 +129,8 @@ int run_service(const config::Config& cfg, bool with_http) {
   asio::io_context io(static_cast<int>(cfg.threads));
   metrics::Registry registry;
   pg::Pool pool(io.get_executor(),
-                {cfg.database_url, cfg.db_pool_size, cfg.db_acquire_timeout, cfg.db_connect_timeout}, &registry);
+                {cfg.database_url, cfg.db_pool_size, cfg.db_acquire_timeout, cfg.db_connect_timeout},
+                &registry);
 
   pg::PgDatabaseStatus db_status(pool);
   app::CheckReadiness readiness(db_status);

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -73,5 +74,68 @@ TEST(Log, ParsesLevels) {
   EXPECT_EQ(log::parse_level("warn"), spdlog::level::warn);
   EXPECT_EQ(log::parse_level("error"), spdlog::level::err);
   EXPECT_THROW(log::parse_level("loud"), std::invalid_argument);
+}
+}  // namespace
+
+namespace {
+TEST(Log, EscapesLikeJson) {
+  std::string out;
+  bookstore::log::append_json_escaped(
+      out, std::string_view("a\"b\\c\n\x01 \xc3\xa9 \xff \xed\xa0\x80 \xe2\x82\xac"));
+  // Round-trips through a JSON parser: quotes, backslash, control chars escaped; é and € kept; bad
+  // bytes (a lone 0xff, an encoded surrogate) replaced.
+  auto parsed = nlohmann::json::parse("\"" + out + "\"").get<std::string>();
+  EXPECT_EQ(parsed, "a\"b\\c\n\x01 \xc3\xa9 \xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xe2\x82\xac");
+}
+
+TEST(Log, WriteFieldsProducesTheSameShapeAsWrite) {
+  namespace fs = std::filesystem;
+  auto dir = fs::temp_directory_path() / ("bookstore-log-fields-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  bookstore::log::Config c;
+  c.dir = dir.string();
+  c.to_stdout = false;
+  bookstore::log::init(c);
+  bookstore::log::write_fields(
+      spdlog::level::info, "http_request",
+      {{"path", "/x\"y"}, {"status", 200}, {"duration_ms", 1.5}, {"bytes", std::size_t{7}}});
+  bookstore::log::shutdown();
+  std::ifstream in(dir / "bookstore.log");
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  auto j = nlohmann::json::parse(line);
+  EXPECT_EQ(j["event"], "http_request");
+  EXPECT_EQ(j["level"], "info");
+  EXPECT_EQ(j["path"], "/x\"y");
+  EXPECT_EQ(j["status"], 200);
+  EXPECT_DOUBLE_EQ(j["duration_ms"].get<double>(), 1.5);
+  EXPECT_EQ(j["bytes"], 7);
+  bookstore::log::init(bookstore::log::Config{});
+  fs::remove_all(dir);
+}
+}  // namespace
+
+namespace {
+TEST(Log, InfoLinesReachTheFileWithinAboutASecondWithoutShutdown) {
+  namespace fs = std::filesystem;
+  auto dir = fs::temp_directory_path() / ("bookstore-log-flush-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  bookstore::log::Config c;
+  c.dir = dir.string();
+  c.to_stdout = false;
+  bookstore::log::init(c);
+  bookstore::log::info("periodic_flush_probe");
+  // Not a timing assertion on speed: the line must arrive at all without an explicit flush; poll up
+  // to 10 s for the periodic flusher.
+  bool found = false;
+  for (int i = 0; i < 100 && !found; ++i) {
+    std::ifstream in(dir / "bookstore.log");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    found = text.find("periodic_flush_probe") != std::string::npos;
+    if (!found) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(found);
+  bookstore::log::init(bookstore::log::Config{});
+  fs::remove_all(dir);
 }
 }  // namespace

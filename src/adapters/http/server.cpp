@@ -181,15 +181,17 @@ void Server::Impl::record(const Request& req, const Response& res, HttpMetrics::
   if (series) series->record(res.result_int(), elapsed);
   if (log::enabled(spdlog::level::info)) {
     // The path without the query: tokens may travel in query strings.
-    log::info("http_request", {{"request_id", req.request_id()},
-                               {"method", req.beast().method_string()},
-                               {"route", req.route()},
-                               {"path", req.path()},
-                               {"status", res.result_int()},
-                               {"duration_ms", std::chrono::duration<double, std::milli>(elapsed).count()},
-                               {"bytes_out", bytes_out},
-                               {"client_ip", req.client_ip()},
-                               {"user_agent", req.header("User-Agent")}});
+    // write_fields: this line is written once per request, so no JSON object is built for it.
+    log::write_fields(spdlog::level::info, "http_request",
+                      {{"request_id", req.request_id()},
+                       {"method", req.beast().method_string()},
+                       {"route", req.route()},
+                       {"path", req.path()},
+                       {"status", res.result_int()},
+                       {"duration_ms", std::chrono::duration<double, std::milli>(elapsed).count()},
+                       {"bytes_out", bytes_out},
+                       {"client_ip", req.client_ip()},
+                       {"user_agent", req.header("User-Agent")}});
   }
 }
 
