@@ -128,7 +128,10 @@ class JobsTest : public ::testing::Test {
   Task<bool> stop(jobs::Worker& worker, const std::shared_ptr<std::atomic<bool>>& done,
                   std::chrono::milliseconds timeout = 10s) {
     worker.stop();
-    co_return co_await eventually([done]() -> Task<bool> { co_return done->load(); }, timeout);
+    // Named, not a temporary: g++ 12 destroys a closure temporary with a non-trivial destructor twice
+    // when it sits inside a co_await expression.
+    std::function<Task<bool>()> returned = [done]() -> Task<bool> { co_return done->load(); };
+    co_return co_await eventually(returned, timeout);
   }
 
   Task<std::int64_t> scalar(std::string sql) {
