@@ -39,6 +39,7 @@ const std::vector<Variable>& variables() {
       {"BOOKSTORE_JOB_POLL_INTERVAL_MS", "1000", "poll for due jobs this often besides LISTEN/NOTIFY wake-ups"},
       {"BOOKSTORE_JOB_RESCUE_AFTER_S", "60", "a running job whose worker sent no heartbeat for this long is retried"},
       {"BOOKSTORE_JOB_RETENTION_HOURS", "168", "finished jobs are deleted after this many hours"},
+      {"BOOKSTORE_JOB_RETRY_BASE_MS", "1000", "a failed job is retried after this * 2^(attempt-1), +-20%, at most 1 h"},
       {"BOOKSTORE_INSTANCE_ID", "", "name of this process in job locks and logs; default host:pid"},
       {"BOOKSTORE_TEST_JOBS", "0", "1 registers the test.* job kinds used by the test suite"},
       {"BOOKSTORE_TEST_ROUTES", "0", "1 adds the /_test/* routes (fail, sleep) used by the test suite"},
@@ -124,6 +125,7 @@ Config load(const std::function<const char*(const char*)>& getenv) {
   c.job_poll_interval = std::chrono::milliseconds(r.integer<long>("BOOKSTORE_JOB_POLL_INTERVAL_MS", 10));
   c.job_rescue_after = std::chrono::seconds(r.integer<long>("BOOKSTORE_JOB_RESCUE_AFTER_S", 1));
   c.job_retention = std::chrono::hours(r.integer<long>("BOOKSTORE_JOB_RETENTION_HOURS", 1));
+  c.job_retry_base = std::chrono::milliseconds(r.integer<long>("BOOKSTORE_JOB_RETRY_BASE_MS", 1, 3600 * 1000));
   c.instance_id = r.text("BOOKSTORE_INSTANCE_ID");
   if (c.instance_id.empty()) c.instance_id = default_instance_id();
   c.test_jobs = r.flag("BOOKSTORE_TEST_JOBS");

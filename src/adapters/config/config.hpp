@@ -53,6 +53,7 @@ struct Config {
   std::chrono::milliseconds job_poll_interval{};
   std::chrono::seconds job_rescue_after{};
   std::chrono::hours job_retention{};
+  std::chrono::milliseconds job_retry_base{};  // first retry delay; doubles per attempt
   std::string instance_id;
   bool test_jobs = false;
   bool test_routes = false;
