@@ -82,6 +82,28 @@ TEST_F(JobsWorker, AJobThatExhaustsItsAttemptsEndsDead) {
   EXPECT_EQ(worker.stats().dead, 1u);
 }
 
+TEST_F(JobsWorker, TheErrorHistoryKeepsTheLastTwentyFailures) {
+  auto cfg = worker_config("w1");
+  cfg.retry_base = 1ms;
+  cfg.retry_cap = 2ms;
+  jobs::Worker worker(io_.get_executor(), *pool_, cfg);
+  jobs::register_test_jobs(worker);
+  auto row = testing::run(io_, [&]() -> Task<std::string> {
+    auto done = start(worker);
+    jobs::NewJob job{"test.fail"};
+    job.max_attempts = 25;
+    auto id = *co_await jobs::enqueue(*pool_, job);
+    EXPECT_TRUE(co_await eventually([&]() -> Task<bool> { return state_is(id, "dead"); }));
+    EXPECT_TRUE(co_await stop(worker, done));
+    EXPECT_EQ(co_await text(
+                  "SELECT errors->0->>'attempt' || '..' || (errors->-1->>'attempt') FROM jobs WHERE id = " +
+                  std::to_string(id)),
+              "6..25");
+    co_return co_await job_row(id);
+  });
+  EXPECT_EQ(row, "dead|25|20|test.fail: attempt 25 fails on purpose|true");
+}
+
 TEST_F(JobsWorker, CancelEndsAJobWithoutRetriesAndUnknownKindsAreRetriedUntilDead) {
   jobs::Worker worker(io_.get_executor(), *pool_, worker_config("w1"));
   worker.handle("test.cancel",

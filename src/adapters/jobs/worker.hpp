@@ -45,13 +45,14 @@ struct WorkerConfig {
   std::size_t concurrency = 8;   // handlers running at once
   std::size_t batch_size = 100;  // most jobs claimed by one fetch (never more than free slots)
   std::chrono::milliseconds poll_interval{1000};
-  std::chrono::milliseconds heartbeat_interval{5000};  // keep well below rescue_after
-  std::chrono::milliseconds rescue_after{60000};
-  std::chrono::milliseconds rescue_interval{0};  // how often to look for orphans; 0: rescue_after / 2
+  std::chrono::milliseconds heartbeat_interval{0};  // 0: rescue_after / 4, within 50 ms .. 5 s
+  std::chrono::milliseconds rescue_after{60000};    // no heartbeat for this long: the worker is dead
+  std::chrono::milliseconds rescue_interval{0};     // how often to look for orphans; 0: rescue_after / 2
   std::chrono::milliseconds retention{
       std::chrono::hours(168)};                                // finished jobs kept this long (jobs.cleanup)
   std::chrono::milliseconds retry_base{1000};                  // backoff: retry_base * 2^(attempt-1) ...
   std::chrono::milliseconds retry_cap{std::chrono::hours(1)};  // ... capped here, +-retry_jitter
+  // (the errors history column keeps the last 20 failures; last_error always holds the latest)
   double retry_jitter = 0.2;
   std::chrono::milliseconds shutdown_grace{10000};  // after stop(), running handlers get this long
   std::chrono::milliseconds depth_refresh{5000};    // queue depth gauge refresh (with metrics)
