@@ -16,7 +16,7 @@ CREATE TABLE jobs (
   locked_by    text,                          -- instance id of the worker running it
   locked_at    timestamptz,
   last_error   text,                          -- truncated exception text of the last failure
-  errors       jsonb NOT NULL DEFAULT '[]'::jsonb,  -- [{attempt, at, error}], one per failure
+  errors       jsonb NOT NULL DEFAULT '[]'::jsonb,  -- [{attempt, at, error}] of the last 20 failures
   created_at   timestamptz NOT NULL DEFAULT now(),
   finished_at  timestamptz
 );

@@ -70,6 +70,7 @@ jobs::WorkerConfig worker_config(const config::Config& cfg) {
   wc.heartbeat_interval =
       std::min<std::chrono::milliseconds>(std::chrono::seconds(5), cfg.job_rescue_after / 3);
   wc.retention = cfg.job_retention;
+  wc.retry_base = cfg.job_retry_base;
   wc.shutdown_grace = cfg.shutdown_grace;
   return wc;
 }
@@ -129,7 +130,8 @@ int run_service(const config::Config& cfg, bool with_http) {
   asio::io_context io(static_cast<int>(cfg.threads));
   metrics::Registry registry;
   pg::Pool pool(io.get_executor(),
-                {cfg.database_url, cfg.db_pool_size, cfg.db_acquire_timeout, cfg.db_connect_timeout},
+                {cfg.database_url, cfg.db_pool_size, cfg.db_acquire_timeout, cfg.db_connect_timeout,
+                 cfg.db_pipeline_connections},
                 &registry);
 
   pg::PgDatabaseStatus db_status(pool);
