@@ -67,8 +67,6 @@ jobs::WorkerConfig worker_config(const config::Config& cfg) {
   wc.concurrency = cfg.job_concurrency;
   wc.poll_interval = cfg.job_poll_interval;
   wc.rescue_after = cfg.job_rescue_after;
-  wc.heartbeat_interval =
-      std::min<std::chrono::milliseconds>(std::chrono::seconds(5), cfg.job_rescue_after / 3);
   wc.retention = cfg.job_retention;
   wc.retry_base = cfg.job_retry_base;
   wc.shutdown_grace = cfg.shutdown_grace;
