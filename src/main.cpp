@@ -143,6 +143,7 @@ int run_service(const config::Config& cfg, bool with_http) {
     deps.readiness = &readiness;
     deps.metrics = &registry;
     deps.bench_pool = cfg.bench_routes ? &pool : nullptr;
+    deps.pool = &pool;
     deps.test_routes = cfg.test_routes;
     http::register_routes(*router, deps);
     server = std::make_unique<http::Server>(io, *router, http::server_config(cfg), &registry);

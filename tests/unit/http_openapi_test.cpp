@@ -55,8 +55,11 @@ TEST(HttpOpenApi, EveryRouteIsDocumentedAndEveryOperationRouted) {
   // The pool connects lazily: registering the bench routes does not need a database.
   boost::asio::io_context ioc;
   pg::Pool pool(ioc.get_executor(), pg::PoolConfig{.conninfo = "host=/nonexistent"});
-  http::register_routes(
-      router, {.readiness = &readiness, .metrics = &registry, .bench_pool = &pool, .test_routes = true});
+  http::register_routes(router, {.readiness = &readiness,
+                                 .metrics = &registry,
+                                 .bench_pool = &pool,
+                                 .pool = &pool,
+                                 .test_routes = true});
 
   std::set<std::pair<std::string, std::string>> routed;
   for (const auto& r : router.routes())

@@ -19,6 +19,7 @@ struct RouteDeps {
   app::CheckReadiness* readiness = nullptr;  // /readyz
   metrics::Registry* metrics = nullptr;      // /metrics
   pg::Pool* bench_pool = nullptr;            // non-null: the /bench routes are registered
+  pg::Pool* pool = nullptr;                  // the service's pool, for routes that query the database
   bool test_routes = false;                  // the /_test routes (BOOKSTORE_TEST_ROUTES)
 };
 

@@ -22,8 +22,13 @@ describe('database outage', () => {
     if (stopped) devstack('pg-start');
   });
 
-  it('is ready before', async () => {
-    for (const [, base] of targets) assert.equal(await readyStatus(base), 200);
+  it('is ready before, and a request that queries the database succeeds', async () => {
+    for (const [, base] of targets) {
+      assert.equal(await readyStatus(base), 200);
+      const res = await get(base, '/_test/db');
+      assert.equal(res.status, 200);
+      assert.ok((await res.json()).database_time);
+    }
   });
 
   it('answers /readyz 503 problem+json while the database is down, /healthz stays 200', async () => {
@@ -35,6 +40,11 @@ describe('database outage', () => {
       await expectProblem(await get(base, '/readyz'), 503);
       const health = await get(base, '/healthz');
       assert.equal(health.status, 200, `${name}: /healthz must not depend on the database`);
+      // A request that needs the database fails cleanly: 503 problem+json with Retry-After, no details.
+      const query = await get(base, '/_test/db');
+      assert.equal(query.headers.get('retry-after') !== null, true, `${name}: 503 without Retry-After`);
+      const problem = await expectProblem(query, 503);
+      assert.doesNotMatch(JSON.stringify(problem), /postgres|127\.0\.0\.1|5543|SELECT/i, `${name}: leaks details`);
     }
   });
 
@@ -46,6 +56,12 @@ describe('database outage', () => {
     for (const [name, base] of targets) {
       const status = await eventually(async () => (await readyStatus(base)) === 200 && 200, { timeoutMs: 10_000 });
       assert.equal(status, 200, `${name}: /readyz not 200 within 10 s of the database coming back`);
+      const query = await eventually(async () => {
+        const res = await get(base, '/_test/db');
+        await res.arrayBuffer();
+        return res.status === 200 && 200;
+      }, { timeoutMs: 10_000 });
+      assert.equal(query, 200, `${name}: a database request still fails after the database came back`);
     }
     console.log(`# ready again ${Date.now() - started} ms after the database started`);
     assert.equal(await servicePid(), pidBefore, 'the service was restarted');

@@ -13,7 +13,7 @@
 
 namespace bookstore::http {
 
-void register_test_routes(Router& router) {
+void register_test_routes(Router& router, DatabaseClock database_clock) {
   // An unexpected exception: the answer must be a bare 500 with the request id, never this text.
   router.get("/_test/fail", [](Request&) -> Task<Response> {
     throw std::runtime_error("secret detail");
@@ -32,6 +32,14 @@ void register_test_routes(Router& router) {
     boost::system::error_code wait_ec;
     co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, wait_ec));
     co_return json_response(bhttp::status::ok, {{"slept_ms", ms}});
+  });
+
+  // One query through the pool: 503 problem+json while the database is down, 200 again once it is back,
+  // without restarting the service.
+  router.get("/_test/db", [clock = std::move(database_clock)](Request&) -> Task<Response> {
+    if (!clock) throw domain::Error::unavailable("database unavailable");
+    auto now = co_await clock();
+    co_return json_response(bhttp::status::ok, {{"database_time", now}});
   });
 
   // Parses the JSON body and returns it: exercises 400 / 415 / 413.
