@@ -28,6 +28,7 @@ const std::vector<Variable>& variables() {
       {"BOOKSTORE_DB_POOL_SIZE", "16", "most connections the pool opens"},
       {"BOOKSTORE_DB_ACQUIRE_TIMEOUT_MS", "2000", "wait for a free connection before answering 503"},
       {"BOOKSTORE_DB_CONNECT_TIMEOUT_MS", "3000", "time allowed to open one connection"},
+      {"BOOKSTORE_DB_PIPELINE_CONNECTIONS", "4", "pool connections shared by single statements in pipeline mode (at most half the pool); 0: none"},
       {"BOOKSTORE_MIGRATE_ON_START", "1", "apply pending migrations when serve/worker starts"},
       {"BOOKSTORE_LOG_DIR", "", "directory for rotated JSON log files; empty: stdout only"},
       {"BOOKSTORE_LOG_LEVEL", "info", "trace, debug, info, warn, error, critical or off"},
@@ -112,6 +113,7 @@ Config load(const std::function<const char*(const char*)>& getenv) {
   c.db_pool_size = r.integer<std::size_t>("BOOKSTORE_DB_POOL_SIZE", 1, 1000);
   c.db_acquire_timeout = std::chrono::milliseconds(r.integer<long>("BOOKSTORE_DB_ACQUIRE_TIMEOUT_MS", 1));
   c.db_connect_timeout = std::chrono::milliseconds(r.integer<long>("BOOKSTORE_DB_CONNECT_TIMEOUT_MS", 100));
+  c.db_pipeline_connections = r.integer<std::size_t>("BOOKSTORE_DB_PIPELINE_CONNECTIONS", 0, 1000);
   c.migrate_on_start = r.flag("BOOKSTORE_MIGRATE_ON_START");
 
   c.log_dir = r.text("BOOKSTORE_LOG_DIR");

@@ -38,6 +38,7 @@ struct Config {
   std::size_t db_pool_size = 0;
   std::chrono::milliseconds db_acquire_timeout{};
   std::chrono::milliseconds db_connect_timeout{};
+  std::size_t db_pipeline_connections = 0;
   bool migrate_on_start = true;
 
   // Logs

@@ -1,7 +1,12 @@
 #include "adapters/pg/connection.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <array>
 #include <atomic>
+#include <charconv>
 #include <cstring>
 #include <vector>
 
@@ -297,6 +302,62 @@ Task<Result> PgConnection::query_params(std::string_view sql, std::span<const Pa
     in_flight_ = false;
     co_return Result(out.last.release());
   }
+}
+
+bool PgConnection::enter_pipeline() noexcept {
+  return !broken_ && PQenterPipelineMode(conn_) == 1;
+}
+
+namespace {
+std::uint64_t statement_id(const std::string& name) noexcept {  // "bs<id>"
+  std::uint64_t id = 0;
+  if (name.size() > 2) std::from_chars(name.data() + 2, name.data() + name.size(), id);
+  return id;
+}
+}  // namespace
+
+int PgConnection::pipeline_send(std::string_view sql, std::span<const Param> params,
+                                std::uint64_t& statement) {
+  if (broken_) return -1;
+  constexpr std::size_t kInline = 16;
+  std::array<const char*, kInline> inline_values;
+  std::vector<const char*> heap_values;
+  const char** values = inline_values.data();
+  if (params.size() > kInline) {
+    heap_values.resize(params.size());
+    values = heap_values.data();
+  }
+  for (std::size_t i = 0; i < params.size(); ++i) values[i] = params[i] ? params[i]->c_str() : nullptr;
+  const int n = static_cast<int>(params.size());
+
+  int parsed = 0;
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    std::string text(sql);
+    if (statements_.size() >= kMaxPreparedStatements) {
+      statement = 0;
+      if (!PQsendQueryParams(conn_, text.c_str(), n, nullptr, values, nullptr, nullptr, 0)) return -1;
+      return PQpipelineSync(conn_) == 1 ? 0 : -1;
+    }
+    std::string name = "bs" + std::to_string(++next_statement_);
+    if (!PQsendPrepare(conn_, name.c_str(), text.c_str(), 0, nullptr)) return -1;
+    it = statements_.emplace(std::move(text), std::move(name)).first;
+    parsed = 1;
+  }
+  statement = statement_id(it->second);
+  if (!PQsendQueryPrepared(conn_, it->second.c_str(), n, values, nullptr, nullptr, 0)) return -1;
+  return PQpipelineSync(conn_) == 1 ? parsed : -1;
+}
+
+void PgConnection::forget_statement(std::string_view sql, std::uint64_t statement) noexcept {
+  auto it = statements_.find(sql);
+  if (it != statements_.end() && statement_id(it->second) == statement) statements_.erase(it);
+}
+
+void PgConnection::set_cork(bool on) noexcept {
+  if (!corkable_) return;
+  int value = on ? 1 : 0;
+  if (setsockopt(PQsocket(conn_), IPPROTO_TCP, TCP_CORK, &value, sizeof value) != 0) corkable_ = false;
 }
 
 Task<void> PgConnection::execute_script(std::string_view sql) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -48,6 +49,19 @@ class PgConnection final : public Connection {
   bool consume_input() noexcept;
   void cancel_wait() noexcept;
 
+  // Pipeline mode (the pool's shared connections, see pipeline.hpp). The caller serialises all use.
+  bool enter_pipeline() noexcept;
+  // Queues one statement and a Sync without waiting: the statement is prepared first when it is new on
+  // this connection (past kMaxPreparedStatements it runs unnamed). Returns -1 when the connection failed,
+  // 1 when a Parse was queued ahead of the statement (its result comes first), 0 otherwise. `statement`
+  // receives the id of the prepared statement used (0: unnamed).
+  int pipeline_send(std::string_view sql, std::span<const Param> params, std::uint64_t& statement);
+  // Forgets `sql` when it still maps to prepared statement `statement` (its Parse failed, or it went stale).
+  void forget_statement(std::string_view sql, std::uint64_t statement) noexcept;
+  // TCP_CORK: libpq 15 sends at every PQpipelineSync; corked, a batch leaves in one segment.
+  void set_cork(bool on) noexcept;
+  boost::asio::posix::stream_descriptor& socket() noexcept { return socket_; }
+
  private:
   PgConnection(boost::asio::any_io_executor executor, pg_conn* conn);
   static Task<std::unique_ptr<PgConnection>> connect(boost::asio::any_io_executor io_executor,
@@ -77,6 +91,7 @@ class PgConnection final : public Connection {
   pg_conn* conn_;
   bool broken_ = false;
   bool in_flight_ = false;  // a statement was sent and its results are not all read yet
+  bool corkable_ = true;    // false once TCP_CORK was refused (a Unix-domain socket)
   std::uint64_t next_statement_ = 0;
   std::unordered_map<std::string, std::string, TransparentHash, std::equal_to<>> statements_;
 };

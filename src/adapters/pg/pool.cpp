@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <mutex>
 
@@ -13,6 +14,7 @@
 #include "adapters/metrics/metrics.hpp"
 #include "adapters/pg/connection.hpp"
 #include "adapters/pg/errors.hpp"
+#include "adapters/pg/pipeline.hpp"
 #include "domain/error.hpp"
 
 namespace bookstore::pg {
@@ -47,7 +49,7 @@ namespace {
 constexpr auto kIdleCheckAfter = std::chrono::milliseconds(250);
 }  // namespace
 
-struct Pool::State final : PooledConnection::Return {
+struct Pool::State final : PooledConnection::Return, PipelineHost, std::enable_shared_from_this<Pool::State> {
   struct Idle {
     PgConnection* conn;
     Clock::time_point since;
@@ -69,6 +71,8 @@ struct Pool::State final : PooledConnection::Return {
   }
 
   void give_back(Connection* c) noexcept override;
+  Task<PgConnection*> take_for_pipeline() override;
+  void drop_from_pipeline(PgConnection* c) noexcept override;
   // Under the mutex: wakes the first waiter so that it opens a connection in a slot just freed. Returns
   // false when nobody waits (the caller then releases the slot).
   bool hand_slot_to_waiter_locked() noexcept;
@@ -79,8 +83,11 @@ struct Pool::State final : PooledConnection::Return {
   mutable std::mutex mutex;
   std::vector<Idle> idle;  // LIFO: the most recently used connection is the warmest
   std::deque<Waiter*> waiters;
-  std::size_t open = 0;    // existing connections plus slots reserved for one being opened
-  std::size_t in_use = 0;  // handed out (or being opened for a caller)
+  std::size_t open = 0;       // existing connections plus slots reserved for one being opened
+  std::size_t in_use = 0;     // handed out (or being opened for a caller)
+  std::size_t pipelined = 0;  // held by the pipelines (not counted in in_use)
+  std::vector<std::shared_ptr<Pipeline>> pipelines;  // fixed after construction
+  std::atomic<std::size_t> next_pipeline{0};
   bool closed = false;
   std::uint64_t acquire_timeouts = 0;
   std::uint64_t connect_failures = 0;
@@ -131,6 +138,25 @@ void Pool::State::give_back(Connection* c) noexcept {
   }
 }
 
+Task<PgConnection*> Pool::State::take_for_pipeline() {
+  PooledConnection handle = co_await Pool::acquire_from(shared_from_this());
+  auto* conn = static_cast<PgConnection*>(std::exchange(handle.conn_, nullptr));
+  std::lock_guard lock(mutex);
+  --in_use;
+  ++pipelined;
+  co_return conn;
+}
+
+void Pool::State::drop_from_pipeline(PgConnection* c) noexcept {
+  {
+    std::lock_guard lock(mutex);
+    --pipelined;
+    ++in_use;  // give_back() accounts for it as a handed-out connection
+  }
+  c->mark_broken();
+  give_back(c);
+}
+
 void Pool::State::on_connect_failure() noexcept {
   std::lock_guard lock(mutex);
   ++connect_failures;
@@ -146,16 +172,21 @@ void Pool::State::on_connect_failure() noexcept {
 Pool::Pool(asio::any_io_executor executor, PoolConfig config, metrics::Registry* metrics)
     : state_(std::make_shared<State>(std::move(executor), std::move(config))) {
   if (state_->config.max_size == 0) state_->config.max_size = 1;
+  std::size_t pipelines = std::min(state_->config.pipeline_connections, state_->config.max_size / 2);
+  for (std::size_t i = 0; i < pipelines; ++i) {
+    state_->pipelines.push_back(std::make_shared<Pipeline>(state_->executor, state_));
+  }
   if (metrics) {
     std::weak_ptr<State> weak = state_;
-    metrics->gauge(
-        "bookstore_db_pool_connections", "Database connections of the pool, by state", {"state"},
-        [weak]() -> metrics::Registry::GaugeSamples {
-          auto s = weak.lock();
-          if (!s) return {};
-          std::lock_guard lock(s->mutex);
-          return {{{"open"}, static_cast<double>(s->open)}, {{"in_use"}, static_cast<double>(s->in_use)}};
-        });
+    metrics->gauge("bookstore_db_pool_connections", "Database connections of the pool, by state", {"state"},
+                   [weak]() -> metrics::Registry::GaugeSamples {
+                     auto s = weak.lock();
+                     if (!s) return {};
+                     std::lock_guard lock(s->mutex);
+                     return {{{"open"}, static_cast<double>(s->open)},
+                             {{"in_use"}, static_cast<double>(s->in_use)},
+                             {{"pipelined"}, static_cast<double>(s->pipelined)}};
+                   });
     metrics->gauge("bookstore_db_pool_waiting", "Callers waiting for a database connection", {},
                    [weak]() -> metrics::Registry::GaugeSamples {
                      auto s = weak.lock();
@@ -175,10 +206,36 @@ Pool::Pool(asio::any_io_executor executor, PoolConfig config, metrics::Registry*
 
 Pool::~Pool() {
   close();
+  state_->pipelines.clear();  // they hold the state
+}
+
+Task<Result> Pool::query_params(std::string_view sql, std::span<const Param> params) {
+  const auto& pipelines = state_->pipelines;
+  if (pipelines.empty()) {
+    auto conn = co_await acquire();
+    co_return co_await conn->query_params(sql, params);
+  }
+  // The least busy pipeline, scanning from a rotating start so that ties spread.
+  std::size_t n = pipelines.size();
+  std::size_t start = state_->next_pipeline.fetch_add(1, std::memory_order_relaxed);
+  std::shared_ptr<Pipeline> best;
+  std::size_t best_load = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& p = pipelines[(start + i) % n];
+    std::size_t load = p->outstanding();
+    if (!best || load < best_load) {
+      best = p;
+      best_load = load;
+    }
+  }
+  co_return co_await best->query(sql, params);
 }
 
 Task<PooledConnection> Pool::acquire() {
-  auto st = state_;
+  co_return co_await acquire_from(state_);
+}
+
+Task<PooledConnection> Pool::acquire_from(std::shared_ptr<State> st) {
   PgConnection* conn = nullptr;
   bool open_new = false;
   Clock::time_point idle_since{};
@@ -299,8 +356,12 @@ Task<PooledConnection> Pool::acquire() {
 
 PoolStats Pool::stats() const {
   std::lock_guard lock(state_->mutex);
-  return PoolStats{state_->open, state_->in_use, state_->waiters.size(), state_->acquire_timeouts,
-                   state_->connect_failures};
+  return PoolStats{state_->open,
+                   state_->in_use,
+                   state_->waiters.size(),
+                   state_->acquire_timeouts,
+                   state_->connect_failures,
+                   state_->pipelined};
 }
 
 void Pool::close() {
@@ -319,6 +380,7 @@ void Pool::close() {
     state_->waiters.clear();
   }
   for (auto& i : idle) delete i.conn;
+  for (auto& p : state_->pipelines) p->close();
 }
 
 Task<void> Pool::begin(Connection& c) {

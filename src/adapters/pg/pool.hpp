@@ -3,6 +3,11 @@
 // so no coroutine ever blocks a thread. A bounded pool hands out connections; each connection keeps its
 // own prepared-statement cache keyed by SQL text.
 //
+// Pool::query() (one statement outside a transaction) goes through a few connections shared in libpq
+// pipeline mode (PoolConfig::pipeline_connections): concurrent statements reach the server in batches,
+// each followed by its own Sync, so each still runs in its own implicit transaction and fails alone.
+// acquire() and transaction() get exclusive connections; both kinds count towards max_size.
+//
 // Errors: a lost connection, a refused connect or an acquire timeout raise domain::Error(kUnavailable)
 // (HTTP 503); a unique violation raises domain::Error(kConflict); other server errors raise pg::QueryError,
 // which the HTTP layer turns into a 500 (the SQLSTATE is logged, parameters never are).
@@ -36,14 +41,23 @@ namespace bookstore::pg {
 // A parameter in libpq text format; std::nullopt is SQL NULL.
 using Param = std::optional<std::string>;
 
-inline Param to_param(std::nullopt_t) { return std::nullopt; }
-inline Param to_param(std::string_view v) { return std::string(v); }
-inline Param to_param(const std::string& v) { return v; }
-inline Param to_param(const char* v) { return std::string(v); }
-inline Param to_param(bool v) { return std::string(v ? "t" : "f"); }
+inline Param to_param(std::nullopt_t) {
+  return std::nullopt;
+}
+inline Param to_param(std::string_view v) {
+  return std::string(v);
+}
+inline Param to_param(const std::string& v) {
+  return v;
+}
+inline Param to_param(const char* v) {
+  return std::string(v);
+}
+inline Param to_param(bool v) {
+  return std::string(v ? "t" : "f");
+}
 template <std::integral T>
-  requires(!std::same_as<T, bool>)
-Param to_param(T v) {
+requires(!std::same_as<T, bool>) Param to_param(T v) {
   return std::to_string(v);
 }
 Param to_param(double v);
@@ -135,6 +149,9 @@ struct PoolConfig {
   std::size_t max_size = 16;
   std::chrono::milliseconds acquire_timeout{2000};
   std::chrono::milliseconds connect_timeout{3000};
+  // Connections Pool::query() shares in pipeline mode, at most max_size / 2; 0: every query() takes an
+  // exclusive connection like acquire().
+  std::size_t pipeline_connections = 4;
 };
 
 struct PoolStats {
@@ -143,6 +160,7 @@ struct PoolStats {
   std::size_t waiting = 0;  // acquire() calls waiting for a connection
   std::uint64_t acquire_timeouts = 0;
   std::uint64_t connect_failures = 0;
+  std::size_t pipelined = 0;  // open connections shared by query() in pipeline mode (part of open)
 };
 
 class Pool {
@@ -157,11 +175,13 @@ class Pool {
   // acquire_timeout, or when the server cannot be reached.
   Task<PooledConnection> acquire();
 
+  // One statement outside a transaction, on a shared pipelined connection when there are any.
   template <class... Args>
   Task<Result> query(std::string_view sql, const Args&... args) {
-    auto conn = co_await acquire();
-    co_return co_await conn->query(sql, args...);
+    std::vector<Param> params{to_param(args)...};
+    co_return co_await query_params(sql, params);
   }
+  Task<Result> query_params(std::string_view sql, std::span<const Param> params);
 
   // Runs fn(Connection&) between BEGIN and COMMIT; on an exception rolls back and rethrows.
   // Usage: co_await pool.transaction([&](pg::Connection& c) -> Task<int> { ...; co_return 1; });
@@ -203,10 +223,11 @@ class Pool {
   void close();
 
  private:
+  struct State;
+  static Task<PooledConnection> acquire_from(std::shared_ptr<State> st);
   static Task<void> begin(Connection& c);
   static Task<void> commit(Connection& c);
   static Task<void> rollback(Connection& c) noexcept;
-  struct State;
   std::shared_ptr<State> state_;
 };
 
