@@ -252,6 +252,25 @@ TEST_F(PgPipeline, IdleTerminatedConnectionIsReplacedBeforeUse) {
   });
 }
 
+TEST_F(PgPipeline, ASlowStatementDoesNotHoldUpTheOthers) {
+  Pool pool(io.get_executor(), config_for(database_url(), 4, 2));
+  std::chrono::steady_clock::duration fast_took{};
+  run(
+      io,
+      [&]() -> Task<void> {
+        co_await pool.query("SELECT 1");
+        auto ex = co_await asio::this_coro::executor;
+        asio::co_spawn(ex, pool.query("SELECT pg_sleep(0.5)"), asio::detached);
+        co_await sleep_for(50ms);  // the first pipeline is stalled behind the sleep by now
+        auto started = std::chrono::steady_clock::now();
+        for (int i = 0; i < 5; ++i) EXPECT_EQ((co_await pool.query("SELECT $1::int", i)).int64(0, 0), i);
+        fast_took = std::chrono::steady_clock::now() - started;
+      },
+      2);
+  EXPECT_LT(fast_took, 300ms);
+  EXPECT_EQ(pool.stats().pipelined, 2u);
+}
+
 TEST_F(PgPipeline, PipelinedConnectionsCountTowardsMaxSize) {
   auto cfg = config_for(database_url(), 2, 4);  // at most max_size / 2 = 1 pipeline
   cfg.acquire_timeout = 200ms;

@@ -127,7 +127,9 @@ Task<Result> Pipeline::query(std::string_view sql, std::span<const Param> params
 }
 
 void Pipeline::submit(Entry* e) {
-  outstanding_.fetch_add(1, std::memory_order_relaxed);
+  if (outstanding_.fetch_add(1, std::memory_order_relaxed) == 0) {
+    progress_.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+  }
   std::unique_lock lock(mutex_);
   if (closed_) {
     lock.unlock();
@@ -144,6 +146,7 @@ void Pipeline::submit(Entry* e) {
 }
 
 void Pipeline::complete(Entry* e) noexcept {
+  progress_.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
   outstanding_.fetch_sub(1, std::memory_order_relaxed);
   e->resume(e);
 }

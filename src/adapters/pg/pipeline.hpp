@@ -47,6 +47,12 @@ class Pipeline : public std::enable_shared_from_this<Pipeline> {
   void close();
   // Statements queued or in flight: the pool sends new ones to the least busy pipeline.
   std::size_t outstanding() const noexcept { return outstanding_.load(std::memory_order_relaxed); }
+  // Busy without a statement completing for `threshold` (a slow statement holds up those behind it).
+  bool stalled(std::chrono::steady_clock::time_point now, std::chrono::nanoseconds threshold) const noexcept {
+    return outstanding() > 0 &&
+           now.time_since_epoch() - std::chrono::nanoseconds(progress_.load(std::memory_order_relaxed)) >
+               threshold;
+  }
 
  private:
   struct Entry;
@@ -80,6 +86,7 @@ class Pipeline : public std::enable_shared_from_this<Pipeline> {
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   std::shared_ptr<PipelineHost> host_;
   std::atomic<std::size_t> outstanding_{0};
+  std::atomic<std::int64_t> progress_{0};  // steady_clock ns: last completion, or start of a busy period
 
   std::mutex mutex_;  // guards the three below
   Fifo pending_;      // submitted, not yet taken by the strand

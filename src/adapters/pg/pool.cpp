@@ -47,6 +47,10 @@ namespace {
 // server restart or a terminated backend is noticed before a request runs into it. Busy connections
 // are never checked: the hot path pays nothing.
 constexpr auto kIdleCheckAfter = std::chrono::milliseconds(250);
+// A pipeline that completed nothing for this long while busy gets no new statements while another does
+// not (see query_params). A batch of primary-key lookups takes well under a millisecond, but on a busy
+// machine the backend or this process may wait a few milliseconds for a core.
+constexpr auto kPipelineStall = std::chrono::milliseconds(10);
 }  // namespace
 
 struct Pool::State final : PooledConnection::Return, PipelineHost, std::enable_shared_from_this<Pool::State> {
@@ -215,7 +219,13 @@ Task<Result> Pool::query_params(std::string_view sql, std::span<const Param> par
     auto conn = co_await acquire();
     co_return co_await conn->query_params(sql, params);
   }
-  // The least busy pipeline, scanning from a rotating start so that ties spread.
+  // The first pipeline that is not stalled: statements concentrate on as few connections as keep up,
+  // which makes the batches large (fewer writes, reads and backend wake-ups); a slow statement stalls its
+  // pipeline and those after it go to the next one. All stalled: the least busy one.
+  const auto now = Clock::now();
+  for (const auto& p : pipelines) {
+    if (!p->stalled(now, kPipelineStall)) co_return co_await p->query(sql, params);
+  }
   std::size_t n = pipelines.size();
   std::size_t start = state_->next_pipeline.fetch_add(1, std::memory_order_relaxed);
   std::shared_ptr<Pipeline> best;
