@@ -25,6 +25,7 @@ namespace bookstore::jobs_testing {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
+using bookstore::testing::sleep_for;
 
 // `url` with its database name replaced by `db`.
 inline std::string with_database(const std::string& url, const std::string& db) {
@@ -59,12 +60,6 @@ inline std::string scratch_database(const std::string& name) {
   }
   created[name] = url;
   return url;
-}
-
-inline Task<void> sleep_for(std::chrono::milliseconds d) {
-  asio::steady_timer t(co_await asio::this_coro::executor);
-  t.expires_after(d);
-  co_await t.async_wait(asio::use_awaitable);
 }
 
 // Polls cond() until it is true or `timeout` passes; returns its last value.

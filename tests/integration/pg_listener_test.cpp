@@ -23,25 +23,10 @@ namespace {
 namespace asio = boost::asio;
 using bookstore::testing::admin_url;
 using bookstore::testing::database_url;
+using bookstore::testing::exec_blocking;
 using bookstore::testing::run;
+using bookstore::testing::sleep_for;
 using namespace std::chrono_literals;
-
-std::string exec_blocking(const std::string& url, const std::string& sql) {
-  PGconn* c = PQconnectdb(url.c_str());
-  PGresult* r = PQexec(c, sql.c_str());
-  std::string value = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
-  bool ok = PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK;
-  std::string err = PQerrorMessage(c);
-  PQclear(r);
-  PQfinish(c);
-  if (!ok) throw std::runtime_error(sql + ": " + err);
-  return value;
-}
-
-Task<void> sleep_for(std::chrono::milliseconds d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  co_await t.async_wait(asio::use_awaitable);
-}
 
 // Polls `cond` every 10 ms for up to `limit`.
 template <class F>

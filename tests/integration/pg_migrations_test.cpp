@@ -23,17 +23,8 @@ namespace {
 namespace asio = boost::asio;
 using bookstore::testing::admin_url;
 using bookstore::testing::database_url;
+using bookstore::testing::exec_blocking;
 using bookstore::testing::run;
-
-void exec_blocking(const std::string& url, const std::string& sql) {
-  PGconn* c = PQconnectdb(url.c_str());
-  PGresult* r = PQexec(c, sql.c_str());
-  bool ok = PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK;
-  std::string err = PQerrorMessage(c);
-  PQclear(r);
-  PQfinish(c);
-  if (!ok) throw std::runtime_error(sql + ": " + err);
-}
 
 // database_url() with its database name replaced.
 std::string url_for_database(const std::string& name) {

@@ -27,39 +27,11 @@ namespace {
 namespace asio = boost::asio;
 using bookstore::testing::admin_url;
 using bookstore::testing::database_url;
+using bookstore::testing::exec_blocking;
 using bookstore::testing::run;
+using bookstore::testing::sleep_for;
+using bookstore::testing::url_with_app;
 using namespace std::chrono_literals;
-
-// Blocking libpq for set-up and for acting as "the operator" (terminating backends); the code under test
-// never blocks.
-std::string exec_blocking(const std::string& url, const std::string& sql) {
-  PGconn* c = PQconnectdb(url.c_str());
-  if (PQstatus(c) != CONNECTION_OK) {
-    std::string e = PQerrorMessage(c);
-    PQfinish(c);
-    throw std::runtime_error("connect: " + e);
-  }
-  PGresult* r = PQexec(c, sql.c_str());
-  std::string value;
-  auto st = PQresultStatus(r);
-  if (st == PGRES_TUPLES_OK && PQntuples(r) > 0) value = PQgetvalue(r, 0, 0);
-  std::string err = PQresultErrorMessage(r);
-  PQclear(r);
-  PQfinish(c);
-  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) throw std::runtime_error(sql + ": " + err);
-  return value;
-}
-
-// The test database URL with an application_name, so the test can find (and terminate) its backends.
-std::string url_with_app(const std::string& app) {
-  std::string url = database_url();
-  return url + (url.find('?') == std::string::npos ? "?" : "&") + "application_name=" + app;
-}
-
-Task<void> sleep_for(std::chrono::milliseconds d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  co_await t.async_wait(asio::use_awaitable);
-}
 
 PoolConfig config_for(std::string conninfo, std::size_t max_size = 4) {
   PoolConfig c;

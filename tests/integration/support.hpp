@@ -10,15 +10,22 @@
 #include <thread>
 #include <utility>
 
+#include <libpq-fe.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "app/task.hpp"
 
 namespace bookstore::testing {
 
 // URL of the "bookstore" role on the test database (BOOKSTORE_TEST_DATABASE_URL).
 inline std::string database_url() {
   const char* url = std::getenv("BOOKSTORE_TEST_DATABASE_URL");
-  if (!url || !*url) throw std::runtime_error("BOOKSTORE_TEST_DATABASE_URL is not set: run the tests with make test");
+  if (!url || !*url)
+    throw std::runtime_error("BOOKSTORE_TEST_DATABASE_URL is not set: run the tests with make test");
   return url;
 }
 
@@ -26,8 +33,41 @@ inline std::string database_url() {
 // tests that create scratch databases or terminate backends.
 inline std::string admin_url() {
   const char* url = std::getenv("BOOKSTORE_TEST_ADMIN_URL");
-  if (!url || !*url) throw std::runtime_error("BOOKSTORE_TEST_ADMIN_URL is not set: run the tests with make test");
+  if (!url || !*url)
+    throw std::runtime_error("BOOKSTORE_TEST_ADMIN_URL is not set: run the tests with make test");
   return url;
+}
+
+// The test database URL with an application_name, so a test can find (and terminate) the backends of
+// the code under test.
+inline std::string url_with_app(const std::string& app) {
+  std::string url = database_url();
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "application_name=" + app;
+}
+
+// Blocking libpq for set-up and for acting as "the operator" (creating databases, terminating backends);
+// the code under test never blocks. Returns the first column of the first row ("" when none); throws
+// with the server's message when the statement fails.
+inline std::string exec_blocking(const std::string& url, const std::string& sql) {
+  PGconn* c = PQconnectdb(url.c_str());
+  if (PQstatus(c) != CONNECTION_OK) {
+    std::string e = PQerrorMessage(c);
+    PQfinish(c);
+    throw std::runtime_error("connect: " + e);
+  }
+  PGresult* r = PQexec(c, sql.c_str());
+  auto status = PQresultStatus(r);
+  std::string value = status == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+  std::string error = PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(c);
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) throw std::runtime_error(sql + ": " + error);
+  return value;
+}
+
+inline Task<void> sleep_for(std::chrono::milliseconds d) {
+  boost::asio::steady_timer t(co_await boost::asio::this_coro::executor, d);
+  co_await t.async_wait(boost::asio::use_awaitable);
 }
 
 // Runs a coroutine to completion on `io` (with `threads` threads) and returns its value, rethrowing its
