@@ -253,19 +253,42 @@ Task<const std::string*> PgConnection::prepare(std::string_view sql) {
   co_return &it->second;
 }
 
+namespace {
+
+// libpq takes parameter values as an array of C strings (NULL for SQL NULL). Short lists, the usual
+// case, stay on the stack.
+class ParamValues {
+ public:
+  explicit ParamValues(std::span<const Param> params) {
+    const char** out = inline_.data();
+    if (params.size() > inline_.size()) {
+      heap_.resize(params.size());
+      out = heap_.data();
+    }
+    for (std::size_t i = 0; i < params.size(); ++i) out[i] = params[i] ? params[i]->c_str() : nullptr;
+    values_ = out;
+    size_ = static_cast<int>(params.size());
+  }
+  ParamValues(const ParamValues&) = delete;
+  ParamValues& operator=(const ParamValues&) = delete;
+  const char* const* data() const noexcept { return values_; }
+  int size() const noexcept { return size_; }
+
+ private:
+  std::array<const char*, 16> inline_{};
+  std::vector<const char*> heap_;
+  const char** values_ = nullptr;
+  int size_ = 0;
+};
+
+}  // namespace
+
 Task<Result> PgConnection::query_params(std::string_view sql, std::span<const Param> params) {
   if (broken_) throw_unavailable();
   in_flight_ = true;
-  constexpr std::size_t kInline = 16;
-  std::array<const char*, kInline> inline_values;
-  std::vector<const char*> heap_values;
-  const char** values = inline_values.data();
-  if (params.size() > kInline) {
-    heap_values.resize(params.size());
-    values = heap_values.data();
-  }
-  for (std::size_t i = 0; i < params.size(); ++i) values[i] = params[i] ? params[i]->c_str() : nullptr;
-  const int n = static_cast<int>(params.size());
+  const ParamValues param_values(params);
+  const char* const* values = param_values.data();
+  const int n = param_values.size();
 
   for (int attempt = 0;; ++attempt) {
     auto it = statements_.find(sql);
@@ -319,16 +342,9 @@ std::uint64_t statement_id(const std::string& name) noexcept {  // "bs<id>"
 int PgConnection::pipeline_send(std::string_view sql, std::span<const Param> params,
                                 std::uint64_t& statement) {
   if (broken_) return -1;
-  constexpr std::size_t kInline = 16;
-  std::array<const char*, kInline> inline_values;
-  std::vector<const char*> heap_values;
-  const char** values = inline_values.data();
-  if (params.size() > kInline) {
-    heap_values.resize(params.size());
-    values = heap_values.data();
-  }
-  for (std::size_t i = 0; i < params.size(); ++i) values[i] = params[i] ? params[i]->c_str() : nullptr;
-  const int n = static_cast<int>(params.size());
+  const ParamValues param_values(params);
+  const char* const* values = param_values.data();
+  const int n = param_values.size();
 
   int parsed = 0;
   auto it = statements_.find(sql);
