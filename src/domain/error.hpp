@@ -10,15 +10,15 @@
 namespace bookstore::domain {
 
 enum class ErrorCode {
-  kValidation,       // 422: the request is well-formed but its values are wrong (see fields)
-  kBadRequest,       // 400: the request cannot be parsed (malformed JSON, bad query string)
-  kNotFound,         // 404
-  kConflict,         // 409: unique key taken, state does not allow the change
-  kUnauthenticated,  // 401
-  kForbidden,        // 403
-  kRateLimited,      // 429 with Retry-After
-  kUnavailable,      // 503 with Retry-After: database down, pool exhausted, hasher saturated
-  kPayloadTooLarge,  // 413
+  kValidation,            // 422: the request is well-formed but its values are wrong (see fields)
+  kBadRequest,            // 400: the request cannot be parsed (malformed JSON, bad query string)
+  kNotFound,              // 404
+  kConflict,              // 409: unique key taken, state does not allow the change
+  kUnauthenticated,       // 401
+  kForbidden,             // 403
+  kRateLimited,           // 429 with Retry-After
+  kUnavailable,           // 503 with Retry-After: database down, pool exhausted, hasher saturated
+  kPayloadTooLarge,       // 413
   kUnsupportedMediaType,  // 415
 };
 
@@ -41,7 +41,8 @@ class Error : public std::runtime_error {
   const std::vector<FieldError>& fields() const noexcept { return fields_; }
   std::optional<std::chrono::seconds> retry_after() const noexcept { return retry_after_; }
 
-  static Error validation(std::vector<FieldError> fields, std::string message = "The request has invalid fields") {
+  static Error validation(std::vector<FieldError> fields,
+                          std::string message = "The request has invalid fields") {
     return Error(ErrorCode::kValidation, std::move(message), std::move(fields));
   }
   static Error not_found(std::string message = "Not found") {

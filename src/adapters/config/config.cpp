@@ -21,26 +21,34 @@ const std::vector<Variable>& variables() {
       {"BOOKSTORE_MAX_HEADER_BYTES", "16384", "largest request header block accepted (431 above)"},
       {"BOOKSTORE_READ_TIMEOUT_MS", "15000", "time allowed to read one whole request"},
       {"BOOKSTORE_IDLE_TIMEOUT_MS", "60000", "keep-alive connections idle longer than this are closed"},
-      {"BOOKSTORE_SHUTDOWN_GRACE_MS", "10000", "on SIGTERM/SIGINT, time given to in-flight requests and jobs"},
-      {"BOOKSTORE_PUBLIC_BASE_URL", "http://localhost:8080", "the URL users reach the shop at (links in mail)"},
-      {"BOOKSTORE_BENCH_ROUTES", "0", "1 adds GET /bench/account/{aid} (one pgbench_accounts lookup) for make bench"},
+      {"BOOKSTORE_SHUTDOWN_GRACE_MS", "10000",
+       "on SIGTERM/SIGINT, time given to in-flight requests and jobs"},
+      {"BOOKSTORE_PUBLIC_BASE_URL", "http://localhost:8080",
+       "the URL users reach the shop at (links in mail)"},
+      {"BOOKSTORE_BENCH_ROUTES", "0",
+       "1 adds GET /bench/account/{aid} (one pgbench_accounts lookup) for make bench"},
       {"BOOKSTORE_DATABASE_URL", "postgresql:///bookstore", "libpq connection string or URI"},
       {"BOOKSTORE_DB_POOL_SIZE", "16", "most connections the pool opens"},
       {"BOOKSTORE_DB_ACQUIRE_TIMEOUT_MS", "2000", "wait for a free connection before answering 503"},
       {"BOOKSTORE_DB_CONNECT_TIMEOUT_MS", "3000", "time allowed to open one connection"},
-      {"BOOKSTORE_DB_PIPELINE_CONNECTIONS", "4", "pool connections shared by single statements in pipeline mode (at most half the pool); 0: none"},
+      {"BOOKSTORE_DB_PIPELINE_CONNECTIONS", "4",
+       "pool connections shared by single statements in pipeline mode (at most half the pool); 0: none"},
       {"BOOKSTORE_MIGRATE_ON_START", "1", "apply pending migrations when serve/worker starts"},
       {"BOOKSTORE_LOG_DIR", "", "directory for rotated JSON log files; empty: stdout only"},
       {"BOOKSTORE_LOG_LEVEL", "info", "trace, debug, info, warn, error, critical or off"},
       {"BOOKSTORE_LOG_MAX_FILE_MB", "10", "a log file is rotated at this size"},
       {"BOOKSTORE_LOG_MAX_FILES", "5", "rotated log files kept by the logger"},
       {"BOOKSTORE_LOG_RETENTION_DAYS", "14", "log files older than this are deleted by the retention job"},
-      {"BOOKSTORE_AUDIT_RETENTION_DAYS", "365", "audit rows older than this are deleted by the retention job"},
+      {"BOOKSTORE_AUDIT_RETENTION_DAYS", "365",
+       "audit rows older than this are deleted by the retention job"},
       {"BOOKSTORE_JOB_CONCURRENCY", "8", "jobs run at once by this process; 0 runs no worker inside serve"},
-      {"BOOKSTORE_JOB_POLL_INTERVAL_MS", "1000", "poll for due jobs this often besides LISTEN/NOTIFY wake-ups"},
-      {"BOOKSTORE_JOB_RESCUE_AFTER_S", "60", "a running job whose worker sent no heartbeat for this long is retried"},
+      {"BOOKSTORE_JOB_POLL_INTERVAL_MS", "1000",
+       "poll for due jobs this often besides LISTEN/NOTIFY wake-ups"},
+      {"BOOKSTORE_JOB_RESCUE_AFTER_S", "60",
+       "a running job whose worker sent no heartbeat for this long is retried"},
       {"BOOKSTORE_JOB_RETENTION_HOURS", "168", "finished jobs are deleted after this many hours"},
-      {"BOOKSTORE_JOB_RETRY_BASE_MS", "1000", "a failed job is retried after this * 2^(attempt-1), +-20%, at most 1 h"},
+      {"BOOKSTORE_JOB_RETRY_BASE_MS", "1000",
+       "a failed job is retried after this * 2^(attempt-1), +-20%, at most 1 h"},
       {"BOOKSTORE_INSTANCE_ID", "", "name of this process in job locks and logs; default host:pid"},
       {"BOOKSTORE_TEST_JOBS", "0", "1 registers the test.* job kinds used by the test suite"},
       {"BOOKSTORE_TEST_ROUTES", "0", "1 adds the /_test/* routes (fail, sleep) used by the test suite"},
@@ -127,7 +135,8 @@ Config load(const std::function<const char*(const char*)>& getenv) {
   c.job_poll_interval = std::chrono::milliseconds(r.integer<long>("BOOKSTORE_JOB_POLL_INTERVAL_MS", 10));
   c.job_rescue_after = std::chrono::seconds(r.integer<long>("BOOKSTORE_JOB_RESCUE_AFTER_S", 1));
   c.job_retention = std::chrono::hours(r.integer<long>("BOOKSTORE_JOB_RETENTION_HOURS", 1));
-  c.job_retry_base = std::chrono::milliseconds(r.integer<long>("BOOKSTORE_JOB_RETRY_BASE_MS", 1, 3600 * 1000));
+  c.job_retry_base =
+      std::chrono::milliseconds(r.integer<long>("BOOKSTORE_JOB_RETRY_BASE_MS", 1, 3600 * 1000));
   c.instance_id = r.text("BOOKSTORE_INSTANCE_ID");
   if (c.instance_id.empty()) c.instance_id = default_instance_id();
   c.test_jobs = r.flag("BOOKSTORE_TEST_JOBS");

@@ -45,8 +45,12 @@ class Histogram {
 template <class Metric>
 class Family {
  public:
-  Family(std::string name, std::string help, std::vector<std::string> label_names, std::vector<double> bounds = {})
-      : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)), bounds_(std::move(bounds)) {}
+  Family(std::string name, std::string help, std::vector<std::string> label_names,
+         std::vector<double> bounds = {})
+      : name_(std::move(name)),
+        help_(std::move(help)),
+        label_names_(std::move(label_names)),
+        bounds_(std::move(bounds)) {}
   Metric& with(const Labels& values);
   const std::string& name() const { return name_; }
   const std::string& help() const { return help_; }
@@ -67,9 +71,10 @@ class Family {
 
 class Registry {
  public:
-  Family<Counter>& counter(const std::string& name, const std::string& help, std::vector<std::string> label_names = {});
-  Family<Histogram>& histogram(const std::string& name, const std::string& help, std::vector<std::string> label_names,
-                               std::vector<double> bounds);
+  Family<Counter>& counter(const std::string& name, const std::string& help,
+                           std::vector<std::string> label_names = {});
+  Family<Histogram>& histogram(const std::string& name, const std::string& help,
+                               std::vector<std::string> label_names, std::vector<double> bounds);
   // A gauge whose samples are produced when scraped: fn returns (label values, value) pairs.
   using GaugeSamples = std::vector<std::pair<Labels, double>>;
   void gauge(const std::string& name, const std::string& help, std::vector<std::string> label_names,

@@ -34,10 +34,12 @@ struct MigrationReport {
 // several instances starting at once apply each migration exactly once. Refuses (throws
 // std::runtime_error naming the version) when an applied migration's checksum differs from the
 // embedded file: an applied migration is never edited, a new one is added instead.
-Task<MigrationReport> migrate(Pool& pool, std::span<const EmbeddedMigration> migrations = embedded_migrations());
+Task<MigrationReport> migrate(Pool& pool,
+                              std::span<const EmbeddedMigration> migrations = embedded_migrations());
 
 // Embedded migrations not yet applied (0 when current). Also checks checksums of applied ones.
-Task<int> pending_migrations(Pool& pool, std::span<const EmbeddedMigration> migrations = embedded_migrations());
+Task<int> pending_migrations(Pool& pool,
+                             std::span<const EmbeddedMigration> migrations = embedded_migrations());
 
 // app::DatabaseStatus answered through the pool (used by /readyz).
 class PgDatabaseStatus : public app::DatabaseStatus {

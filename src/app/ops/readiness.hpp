@@ -10,7 +10,7 @@ namespace bookstore::app {
 struct ReadinessReport {
   bool ready = false;
   struct Check {
-    std::string name;    // "database", "migrations"
+    std::string name;  // "database", "migrations"
     bool ok = false;
     std::string detail;  // safe to show: no connection strings, no SQL
   };
