@@ -6,6 +6,8 @@
 #include <chrono>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 #include <libpq-fe.h>
@@ -17,6 +19,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "adapters/metrics/metrics.hpp"
+#include "adapters/pg/connection.hpp"
 #include "adapters/pg/pool.hpp"
 #include "domain/error.hpp"
 #include "support.hpp"
@@ -461,6 +464,40 @@ TEST_F(PgPool, CloseFailsLaterAcquires) {
   pool.close();
   EXPECT_EQ(pool.stats().open, 0u);
   EXPECT_THROW(run(io, [&]() -> Task<void> { co_await pool.query("SELECT 1"); }), domain::Error);
+}
+
+}  // namespace
+}  // namespace bookstore::pg
+
+namespace bookstore::pg {
+namespace {
+
+// The option libpq has in effect for `keyword` on an open connection.
+std::string option_in_effect(PGconn* conn, const char* keyword) {
+  std::string value;
+  PQconninfoOption* options = PQconninfo(conn);
+  for (auto* o = options; o && o->keyword; ++o)
+    if (std::string_view(o->keyword) == keyword && o->val) value = o->val;
+  PQconninfoFree(options);
+  return value;
+}
+
+TEST(PgConnectionOptions, TcpKeepalivesAreOnByDefaultAndTheConnectionStringWins) {
+  boost::asio::io_context io;
+  auto [idle_default, user_timeout, idle_override] =
+      bookstore::testing::run(io, [&]() -> Task<std::tuple<std::string, std::string, std::string>> {
+        auto plain = co_await PgConnection::open(io.get_executor(), bookstore::testing::database_url(),
+                                                 std::chrono::seconds(3));
+        auto custom = co_await PgConnection::open(
+            io.get_executor(), bookstore::testing::url_with_app("keepalive") + "&keepalives_idle=45",
+            std::chrono::seconds(3));
+        co_return std::tuple{option_in_effect(plain->native(), "keepalives_idle"),
+                             option_in_effect(plain->native(), "tcp_user_timeout"),
+                             option_in_effect(custom->native(), "keepalives_idle")};
+      });
+  EXPECT_EQ(idle_default, "30");
+  EXPECT_EQ(user_timeout, "60000");
+  EXPECT_EQ(idle_override, "45");
 }
 
 }  // namespace

@@ -94,7 +94,18 @@ Task<std::unique_ptr<PgConnection>> PgConnection::open(asio::any_io_executor exe
 Task<std::unique_ptr<PgConnection>> PgConnection::connect(asio::any_io_executor io_executor,
                                                           std::string conninfo,
                                                           std::chrono::milliseconds timeout) {
-  PGconn* raw = PQconnectStart(conninfo.c_str());
+  // TCP keepalives unless the connection string says otherwise: a server that vanishes without closing
+  // the socket (host lost, network partition) then fails queries within about a minute instead of
+  // hanging them. The configured string is expanded last, so its values win over these defaults.
+  static constexpr const char* kKeys[] = {"keepalives",
+                                          "keepalives_idle",
+                                          "keepalives_interval",
+                                          "keepalives_count",
+                                          "tcp_user_timeout",
+                                          "dbname",
+                                          nullptr};
+  const char* values[] = {"1", "30", "10", "3", "60000", conninfo.c_str(), nullptr};
+  PGconn* raw = PQconnectStartParams(kKeys, values, /*expand_dbname=*/1);
   if (!raw) throw std::bad_alloc();
   std::unique_ptr<PgConnection> conn(new PgConnection(io_executor, raw));
   auto fail = [&](std::string_view reason) {
