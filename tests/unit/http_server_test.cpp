@@ -71,6 +71,15 @@ class Client {
     req.body() = std::move(body);
     return send(std::move(req));
   }
+  // A HEAD request: the response has headers only, whatever its Content-Length says.
+  Response head(std::string target) {
+    bhttp::request<bhttp::string_body> req{bhttp::verb::head, target, 11};
+    bhttp::write(socket_, req);
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.skip(true);
+    bhttp::read(socket_, buffer_, parser);
+    return parser.release();
+  }
   // An interim (1xx) response, read as raw text up to the blank line.
   std::string read_interim() {
     std::string text;
@@ -156,6 +165,22 @@ TEST_F(HttpServer, KeepAliveServesTwoRequestsOnOneConnection) {
   auto b = c.get("/healthz");
   EXPECT_EQ(b.result(), bhttp::status::ok);
   EXPECT_EQ(server_->connections(), 1u);
+}
+
+TEST_F(HttpServer, HeadIsAnsweredLikeGetWithoutABody) {
+  Client c(port());
+  auto got = c.get("/healthz");
+  auto head = c.head("/healthz");
+  EXPECT_EQ(head.result(), bhttp::status::ok);
+  EXPECT_EQ(head[bhttp::field::content_length], got[bhttp::field::content_length]);
+  EXPECT_EQ(head[bhttp::field::content_type], "application/json");
+  EXPECT_TRUE(head.body().empty());
+  // The connection is still in step: the next request gets its own answer.
+  auto again = c.get("/healthz");
+  EXPECT_EQ(body_of(again)["status"], "ok");
+  auto missing = c.head("/nowhere");
+  EXPECT_EQ(missing.result(), bhttp::status::not_found);
+  EXPECT_TRUE(missing.body().empty());
 }
 
 TEST_F(HttpServer, RequestIdIsGeneratedPassedThroughOrReplaced) {

@@ -138,10 +138,18 @@ void Server::Impl::finish_response(Response& res, const Request& req, bool keep_
   res.set("X-Request-Id", req.request_id());
   res.set("X-Content-Type-Options", "nosniff");
   res.prepare_payload();
+  if (req.method() == bhttp::verb::head) {
+    // HEAD: the headers a GET would get, Content-Length included, and no body (RFC 9110 9.3.2).
+    auto length = res.body().size();
+    res.body().clear();
+    res.content_length(length);
+  }
 }
 
 Task<Response> Server::Impl::dispatch(Request& req, HttpMetrics::RouteSeries*& series) {
-  auto m = router.match(req.method(), req.path(), req.mutable_path_params());
+  // HEAD is answered by the GET route of the same path (finish_response drops the body).
+  const bool head = req.method() == bhttp::verb::head;
+  auto m = router.match(head ? bhttp::verb::get : req.method(), req.path(), req.mutable_path_params());
   if (m.kind == Router::Match::Kind::kNotFound) {
     if (metrics) series = &metrics->series("unmatched", req.method());
     co_return problem_response(not_found_problem(req.path()), req.path(), req.request_id());
@@ -152,7 +160,7 @@ Task<Response> Server::Impl::dispatch(Request& req, HttpMetrics::RouteSeries*& s
     co_return problem_response(method_not_allowed_problem(req.beast().method_string(), std::string(m.allow)),
                                req.path(), req.request_id());
   }
-  if (metrics) series = route_series[m.route->index];
+  if (metrics) series = head ? &metrics->series(m.pattern, req.method()) : route_series[m.route->index];
   std::optional<Problem> problem;
   try {
     co_return co_await m.route->handler(req);
