@@ -189,35 +189,27 @@ class Pool {
   // Usage: co_await pool.transaction([&](pg::Connection& c) -> Task<int> { ...; co_return 1; });
   template <class F>
   auto transaction(F fn) -> std::invoke_result_t<F, Connection&> {
+    using R = typename std::invoke_result_t<F, Connection&>::value_type;
     auto conn = co_await acquire();
     co_await begin(*conn);
-    using R = typename decltype(fn(*conn))::value_type;
     std::exception_ptr failure;
-    if constexpr (std::is_void_v<R>) {
-      try {
+    try {
+      if constexpr (std::is_void_v<R>) {
         co_await fn(*conn);
-      } catch (...) {
-        failure = std::current_exception();
+        co_await commit(*conn);
+        co_return;
+      } else {
+        R value = co_await fn(*conn);
+        co_await commit(*conn);
+        co_return value;
       }
-      if (failure) {
-        co_await rollback(*conn);
-        std::rethrow_exception(failure);
-      }
-      co_await commit(*conn);
-    } else {
-      std::optional<R> value;
-      try {
-        value.emplace(co_await fn(*conn));
-      } catch (...) {
-        failure = std::current_exception();
-      }
-      if (failure) {
-        co_await rollback(*conn);
-        std::rethrow_exception(failure);
-      }
-      co_await commit(*conn);
-      co_return std::move(*value);
+    } catch (...) {
+      failure = std::current_exception();  // no co_await inside a handler: roll back below
     }
+    // Also after a failed COMMIT: harmless there (the server already ended the transaction), and a
+    // broken connection is marked so the pool discards it.
+    co_await rollback(*conn);
+    std::rethrow_exception(failure);
   }
 
   PoolStats stats() const;
