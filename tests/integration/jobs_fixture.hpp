@@ -27,32 +27,13 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using bookstore::testing::sleep_for;
 
-// `url` with its database name replaced by `db`.
-inline std::string with_database(const std::string& url, const std::string& db) {
-  auto q = url.find('?');
-  std::string base = url.substr(0, q);
-  std::string query = q == std::string::npos ? "" : url.substr(q);
-  auto scheme_end = base.find("://");
-  auto slash = base.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
-  if (slash == std::string::npos) return base + "/" + db + query;
-  return base.substr(0, slash + 1) + db + query;
-}
-
 // Creates (once per process, afresh) and migrates the database `name`; returns its URL for the
 // bookstore role.
 inline std::string scratch_database(const std::string& name) {
   static std::map<std::string, std::string> created;
   if (auto it = created.find(name); it != created.end()) return it->second;
-  std::string url = with_database(testing::database_url(), name);
+  std::string url = testing::create_scratch_database(name);
   asio::io_context io;
-  {
-    pg::Pool admin(io.get_executor(), pg::PoolConfig{testing::admin_url(), 1});
-    testing::run(io, [&]() -> Task<void> {
-      co_await admin.query("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-      co_await admin.query("CREATE DATABASE " + name + " OWNER bookstore");
-    });
-    admin.close();
-  }
   {
     pg::Pool pool(io.get_executor(), pg::PoolConfig{url, 1});
     testing::run(io, [&]() -> Task<void> { co_await pg::migrate(pool); });

@@ -27,27 +27,14 @@ using bookstore::testing::exec_blocking;
 using bookstore::testing::run;
 
 // database_url() with its database name replaced.
-std::string url_for_database(const std::string& name) {
-  std::string url = database_url();
-  auto query = url.find('?');
-  std::string suffix = query == std::string::npos ? "" : url.substr(query);
-  std::string base = url.substr(0, query);
-  auto slash = base.rfind('/');
-  if (slash == std::string::npos || slash < base.find("://") + 3)
-    throw std::runtime_error("database URL without a database");
-  return base.substr(0, slash + 1) + name + suffix;
-}
-
 class PgMigrations : public ::testing::Test {
  protected:
   void SetUp() override {
     static std::atomic<int> counter{0};
     db_ = "bookstore_mig_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
-    exec_blocking(admin_url(), "DROP DATABASE IF EXISTS " + db_);
-    exec_blocking(admin_url(), "CREATE DATABASE " + db_ + " OWNER bookstore");
-    url_ = url_for_database(db_);
+    url_ = bookstore::testing::create_scratch_database(db_);
   }
-  void TearDown() override { exec_blocking(admin_url(), "DROP DATABASE IF EXISTS " + db_ + " WITH (FORCE)"); }
+  void TearDown() override { bookstore::testing::drop_database(db_); }
 
   PoolConfig config() {
     PoolConfig c;

@@ -55,6 +55,8 @@ inline std::string exec_blocking(const std::string& url, const std::string& sql)
     PQfinish(c);
     throw std::runtime_error("connect: " + e);
   }
+  PQsetNoticeProcessor(
+      c, [](void*, const char*) {}, nullptr);  // "does not exist, skipping" and the like
   PGresult* r = PQexec(c, sql.c_str());
   auto status = PQresultStatus(r);
   std::string value = status == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
@@ -63,6 +65,29 @@ inline std::string exec_blocking(const std::string& url, const std::string& sql)
   PQfinish(c);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) throw std::runtime_error(sql + ": " + error);
   return value;
+}
+
+// The test database URL with its database name replaced by `name`.
+inline std::string url_for_database(const std::string& name) {
+  std::string url = database_url();
+  auto q = url.find('?');
+  std::string base = url.substr(0, q);
+  std::string query = q == std::string::npos ? "" : url.substr(q);
+  auto scheme_end = base.find("://");
+  auto slash = base.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  if (slash == std::string::npos) return base + "/" + name + query;
+  return base.substr(0, slash + 1) + name + query;
+}
+
+// Drops and creates the empty database `name`, owned by the bookstore role; returns its URL.
+inline std::string create_scratch_database(const std::string& name) {
+  exec_blocking(admin_url(), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  exec_blocking(admin_url(), "CREATE DATABASE " + name + " OWNER bookstore");
+  return url_for_database(name);
+}
+
+inline void drop_database(const std::string& name) {
+  exec_blocking(admin_url(), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
 }
 
 inline Task<void> sleep_for(std::chrono::milliseconds d) {

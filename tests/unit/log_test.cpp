@@ -1,5 +1,7 @@
 #include "adapters/log/log.hpp"
 
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -136,6 +138,33 @@ TEST(Log, InfoLinesReachTheFileWithinAboutASecondWithoutShutdown) {
   }
   EXPECT_TRUE(found);
   bookstore::log::init(bookstore::log::Config{});
+  fs::remove_all(dir);
+}
+}  // namespace
+
+namespace {
+// Info lines are buffered (only warnings flush at once); without the fatal-signal handler the line
+// below would still be in the stdio buffer when the process dies.
+TEST(LogDeathTest, FatalSignalFlushesTheLastLinesToTheFile) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  namespace fs = std::filesystem;
+  // Not keyed by pid: the "threadsafe" style runs the statement in a re-executed child process.
+  auto dir = fs::temp_directory_path() / "bookstore-log-crash-test";
+  fs::remove_all(dir);
+  EXPECT_EXIT(
+      {
+        bookstore::log::Config c;
+        c.dir = dir.string();
+        c.to_stdout = false;
+        bookstore::log::init(c);
+        bookstore::log::install_crash_handlers();
+        bookstore::log::info("last_words_before_the_crash");
+        std::abort();
+      },
+      ::testing::KilledBySignal(SIGABRT), "");
+  std::ifstream in(dir / "bookstore.log");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("last_words_before_the_crash"), std::string::npos);
   fs::remove_all(dir);
 }
 }  // namespace

@@ -46,6 +46,18 @@ describe('metrics', () => {
     assert.match(text, /^# TYPE bookstore_http_requests_total counter$/m);
     assert.match(text, /^bookstore_http_requests_total\{[^}]*\} \d+/m);
   });
+
+  it('has every series the issue asks for: latency by route, pool usage, queue depth and job outcomes', async () => {
+    await get(env.service, '/healthz');
+    const text = await (await get(env.service, '/metrics')).text();
+    assert.match(text, /^bookstore_http_request_duration_seconds_bucket\{route="\/healthz",method="GET",le="\+Inf"\} [1-9]\d*$/m);
+    assert.match(text, /^bookstore_db_pool_connections\{state="open"\} \d+/m);
+    assert.match(text, /^bookstore_db_pool_connections\{state="in_use"\} \d+/m);
+    assert.match(text, /^bookstore_db_pool_waiting \d+/m);
+    assert.match(text, /^bookstore_jobs_queue_depth\{state="available"\} \d+/m);
+    assert.match(text, /^# TYPE bookstore_jobs_total counter$/m);
+    assert.match(text, /^# TYPE bookstore_job_duration_seconds histogram$/m);
+  });
 });
 
 describe('the docs page through nginx', () => {
