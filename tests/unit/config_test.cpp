@@ -1,9 +1,12 @@
 #include "adapters/config/config.hpp"
 
+#include <fstream>
 #include <map>
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "adapters/config/common_passwords.hpp"
 
 namespace {
 using bookstore::config::load;
@@ -45,4 +48,50 @@ TEST(Config, HelpListsEveryVariable) {
   auto help = bookstore::config::help_text();
   for (auto& v : bookstore::config::variables()) EXPECT_NE(help.find(v.name), std::string::npos) << v.name;
 }
+}  // namespace
+
+namespace {
+
+TEST(Config, IdentityDefaultsFollowTheProduct) {
+  auto c = load(env({{"BOOKSTORE_PUBLIC_BASE_URL", "https://shop.example"}}));
+  EXPECT_EQ(c.token_issuer, "https://shop.example");  // iss defaults to the public base URL
+  EXPECT_EQ(c.token_audience, "bookstore-api");
+  EXPECT_EQ(c.access_token_ttl, std::chrono::minutes(15));
+  EXPECT_EQ(c.refresh_idle, std::chrono::hours(24 * 30));
+  EXPECT_EQ(c.refresh_absolute, std::chrono::hours(24 * 90));
+  EXPECT_EQ(c.argon2_memory_kib, 19456u);
+  EXPECT_EQ(c.argon2_iterations, 2u);
+  EXPECT_EQ(c.deletion_grace, std::chrono::hours(24 * 30));
+  EXPECT_EQ(c.order_retention, std::chrono::hours(24 * 2922));
+  EXPECT_GE(c.hash_threads, 1u);
+}
+
+TEST(Config, RefusesArgon2BelowTheOwaspMinimumAndOddSmtpUrls) {
+  EXPECT_THROW(load(env({{"BOOKSTORE_ARGON2_MEMORY_KIB", "8192"}})), std::invalid_argument);
+  EXPECT_THROW(load(env({{"BOOKSTORE_ARGON2_ITERATIONS", "1"}})), std::invalid_argument);
+  EXPECT_THROW(load(env({{"BOOKSTORE_SMTP_URL", "http://mail.example"}})), std::invalid_argument);
+  EXPECT_EQ(load(env({{"BOOKSTORE_SMTP_URL", "smtps://mail.example:465"}})).smtp_url,
+            "smtps://mail.example:465");
+}
+
+TEST(Config, CommonPasswordListIsLowerCasedWithoutComments) {
+  std::string path = ::testing::TempDir() + "/common-passwords.lst";
+  {
+    std::ofstream out(path);
+    out << "#!comment: a header\nPassword1\r\n\nqwerty\n";
+  }
+  auto set = bookstore::config::load_common_passwords(path);
+  EXPECT_EQ(set.size(), 2u);
+  EXPECT_TRUE(set.count("password1"));
+  EXPECT_TRUE(set.count("qwerty"));
+  EXPECT_TRUE(bookstore::config::load_common_passwords("").empty());
+  EXPECT_THROW(bookstore::config::load_common_passwords(path + ".missing"), std::runtime_error);
+}
+
+TEST(Config, TheDebianCommonPasswordListLoads) {
+  auto set = bookstore::config::load_common_passwords("/usr/share/john/password.lst");
+  EXPECT_GT(set.size(), 3000u);
+  EXPECT_TRUE(set.count("password"));
+}
+
 }  // namespace

@@ -50,6 +50,38 @@ const std::vector<Variable>& variables() {
       {"BOOKSTORE_JOB_RETRY_BASE_MS", "1000",
        "a failed job is retried after this * 2^(attempt-1), +-20%, at most 1 h"},
       {"BOOKSTORE_INSTANCE_ID", "", "name of this process in job locks and logs; default host:pid"},
+      {"BOOKSTORE_TOKEN_SIGNING_KEY", "",
+       "k4.secret PASERK, or a file holding one (path starting with / or ./), that signs access tokens"},
+      {"BOOKSTORE_TOKEN_VERIFY_KEYS", "",
+       "comma-separated k4.public PASERKs (or files) of earlier signing keys still accepted (rotation)"},
+      {"BOOKSTORE_LOCAL_KEY", "",
+       "k4.local PASERK (or a file) for keyed digests of stored secrets and sealed job payloads"},
+      {"BOOKSTORE_TOKEN_ISSUER", "", "iss of access tokens; empty: BOOKSTORE_PUBLIC_BASE_URL"},
+      {"BOOKSTORE_TOKEN_AUDIENCE", "bookstore-api", "aud of access tokens"},
+      {"BOOKSTORE_ACCESS_TOKEN_TTL_S", "900", "lifetime of an access token"},
+      {"BOOKSTORE_REFRESH_IDLE_DAYS", "30", "a session unused for this long ends"},
+      {"BOOKSTORE_REFRESH_ABSOLUTE_DAYS", "90", "a session ends this long after its login"},
+      {"BOOKSTORE_REFRESH_REUSE_GRACE_S", "10",
+       "a rotated refresh token still works once this long (lost answers); later reuse ends the session"},
+      {"BOOKSTORE_ARGON2_MEMORY_KIB", "19456", "Argon2id memory per hash (OWASP minimum 19456)"},
+      {"BOOKSTORE_ARGON2_ITERATIONS", "2", "Argon2id passes (OWASP minimum 2)"},
+      {"BOOKSTORE_HASH_THREADS", "0", "threads that hash passwords; 0 means one per core"},
+      {"BOOKSTORE_HASH_QUEUE", "64", "password hashes that may wait for a thread; beyond it 503"},
+      {"BOOKSTORE_COMMON_PASSWORDS", "/usr/share/john/password.lst",
+       "list of common passwords refused at registration (one per line; empty: none)"},
+      {"BOOKSTORE_LOCKOUT_THRESHOLD", "5", "consecutive failed logins that lock an account"},
+      {"BOOKSTORE_LOCKOUT_BASE_S", "30", "first lock; doubles with every further failure"},
+      {"BOOKSTORE_LOCKOUT_MAX_S", "900", "longest lock"},
+      {"BOOKSTORE_AUTH_RATE_PER_S", "5", "per client address: auth requests per second (0: no limit)"},
+      {"BOOKSTORE_AUTH_BURST", "20", "per client address: auth requests allowed at once"},
+      {"BOOKSTORE_DELETION_GRACE_DAYS", "30", "a deleted account can be restored by logging in this long"},
+      {"BOOKSTORE_ORDER_RETENTION_DAYS", "2922",
+       "orders and invoices of deleted accounts are kept this long (8 years)"},
+      {"BOOKSTORE_SMTP_URL", "smtp://127.0.0.1:8025", "SMTP server (smtp:// or smtps://host:port)"},
+      {"BOOKSTORE_SMTP_USERNAME", "", "SMTP user; empty: no authentication"},
+      {"BOOKSTORE_SMTP_PASSWORD", "", "SMTP password"},
+      {"BOOKSTORE_SMTP_REQUIRE_TLS", "0", "1: refuse to send unless the connection is TLS (STARTTLS)"},
+      {"BOOKSTORE_MAIL_FROM", "Bookstore <no-reply@bookstore.local>", "From of every mail"},
       {"BOOKSTORE_TEST_JOBS", "0", "1 registers the test.* job kinds used by the test suite"},
       {"BOOKSTORE_TEST_ROUTES", "0", "1 adds the /_test/* routes (fail, sleep) used by the test suite"},
   };
@@ -139,6 +171,37 @@ Config load(const std::function<const char*(const char*)>& getenv) {
       std::chrono::milliseconds(r.integer<long>("BOOKSTORE_JOB_RETRY_BASE_MS", 1, 3600 * 1000));
   c.instance_id = r.text("BOOKSTORE_INSTANCE_ID");
   if (c.instance_id.empty()) c.instance_id = default_instance_id();
+  c.token_signing_key = r.text("BOOKSTORE_TOKEN_SIGNING_KEY");
+  c.token_verify_keys = r.text("BOOKSTORE_TOKEN_VERIFY_KEYS");
+  c.local_key = r.text("BOOKSTORE_LOCAL_KEY");
+  c.token_issuer = r.text("BOOKSTORE_TOKEN_ISSUER");
+  if (c.token_issuer.empty()) c.token_issuer = c.public_base_url;
+  c.token_audience = r.text("BOOKSTORE_TOKEN_AUDIENCE");
+  if (c.token_audience.empty()) throw std::invalid_argument("BOOKSTORE_TOKEN_AUDIENCE must not be empty");
+  c.access_token_ttl = std::chrono::seconds(r.integer<long>("BOOKSTORE_ACCESS_TOKEN_TTL_S", 30, 24 * 3600));
+  c.refresh_idle = std::chrono::hours(24 * r.integer<long>("BOOKSTORE_REFRESH_IDLE_DAYS", 1, 3650));
+  c.refresh_absolute = std::chrono::hours(24 * r.integer<long>("BOOKSTORE_REFRESH_ABSOLUTE_DAYS", 1, 3650));
+  c.refresh_reuse_grace = std::chrono::seconds(r.integer<long>("BOOKSTORE_REFRESH_REUSE_GRACE_S", 0, 300));
+  c.argon2_memory_kib = r.integer<std::size_t>("BOOKSTORE_ARGON2_MEMORY_KIB", 19456, 4 * 1024 * 1024);
+  c.argon2_iterations = r.integer<unsigned>("BOOKSTORE_ARGON2_ITERATIONS", 2, 100);
+  c.hash_threads = r.integer<unsigned>("BOOKSTORE_HASH_THREADS", 0, 256);
+  if (c.hash_threads == 0) c.hash_threads = std::max(1u, std::thread::hardware_concurrency());
+  c.hash_queue = r.integer<std::size_t>("BOOKSTORE_HASH_QUEUE", 0, 100000);
+  c.common_passwords_file = r.text("BOOKSTORE_COMMON_PASSWORDS");
+  c.lockout_threshold = r.integer<int>("BOOKSTORE_LOCKOUT_THRESHOLD", 1, 1000);
+  c.lockout_base = std::chrono::seconds(r.integer<long>("BOOKSTORE_LOCKOUT_BASE_S", 1, 86400));
+  c.lockout_max = std::chrono::seconds(r.integer<long>("BOOKSTORE_LOCKOUT_MAX_S", 1, 7 * 86400));
+  c.auth_rate_per_second = r.integer<unsigned>("BOOKSTORE_AUTH_RATE_PER_S", 0, 100000);
+  c.auth_burst = r.integer<unsigned>("BOOKSTORE_AUTH_BURST", 1, 100000);
+  c.deletion_grace = std::chrono::hours(24 * r.integer<long>("BOOKSTORE_DELETION_GRACE_DAYS", 0, 3650));
+  c.order_retention = std::chrono::hours(24 * r.integer<long>("BOOKSTORE_ORDER_RETENTION_DAYS", 1, 36500));
+  c.smtp_url = r.text("BOOKSTORE_SMTP_URL");
+  if (c.smtp_url.rfind("smtp://", 0) != 0 && c.smtp_url.rfind("smtps://", 0) != 0)
+    throw std::invalid_argument("BOOKSTORE_SMTP_URL must start with smtp:// or smtps://");
+  c.smtp_username = r.text("BOOKSTORE_SMTP_USERNAME");
+  c.smtp_password = r.text("BOOKSTORE_SMTP_PASSWORD");
+  c.smtp_require_tls = r.flag("BOOKSTORE_SMTP_REQUIRE_TLS");
+  c.mail_from = r.text("BOOKSTORE_MAIL_FROM");
   c.test_jobs = r.flag("BOOKSTORE_TEST_JOBS");
   c.test_routes = r.flag("BOOKSTORE_TEST_ROUTES");
   return c;
@@ -158,6 +221,10 @@ std::string help_text() {
       "  serve      run the HTTP server and, unless BOOKSTORE_JOB_CONCURRENCY=0, the job workers (default)\n"
       "  worker     run only the job workers\n"
       "  migrate    apply pending database migrations and exit\n"
+      "  admin create --email EMAIL [--name NAME]\n"
+      "             create an administrator; the password is read from standard input\n"
+      "  keys generate DIR\n"
+      "             write a new signing key and local key into DIR (existing files are kept)\n"
       "  help       print this text (also --help, -h)\n"
       "\n"
       "Configuration (environment variables, default in brackets):\n";

@@ -56,6 +56,37 @@ struct Config {
   std::chrono::hours job_retention{};
   std::chrono::milliseconds job_retry_base{};  // first retry delay; doubles per attempt
   std::string instance_id;
+
+  // Identity: keys (PASERK strings or file paths), tokens, passwords, abuse limits, account lifecycle
+  std::string token_signing_key;
+  std::string token_verify_keys;
+  std::string local_key;
+  std::string token_issuer;
+  std::string token_audience;
+  std::chrono::seconds access_token_ttl{};
+  std::chrono::hours refresh_idle{};
+  std::chrono::hours refresh_absolute{};
+  std::chrono::seconds refresh_reuse_grace{};
+  std::size_t argon2_memory_kib = 0;
+  unsigned argon2_iterations = 0;
+  unsigned hash_threads = 0;
+  std::size_t hash_queue = 0;
+  std::string common_passwords_file;
+  int lockout_threshold = 0;
+  std::chrono::seconds lockout_base{};
+  std::chrono::seconds lockout_max{};
+  unsigned auth_rate_per_second = 0;
+  unsigned auth_burst = 0;
+  std::chrono::hours deletion_grace{};
+  std::chrono::hours order_retention{};
+
+  // Mail
+  std::string smtp_url;
+  std::string smtp_username;
+  std::string smtp_password;
+  bool smtp_require_tls = false;
+  std::string mail_from;
+
   bool test_jobs = false;
   bool test_routes = false;
 };
