@@ -59,7 +59,8 @@ TEST(HttpOpenApi, EveryRouteIsDocumentedAndEveryOperationRouted) {
                                  .metrics = &registry,
                                  .bench_pool = &pool,
                                  .pool = &pool,
-                                 .test_routes = true});
+                                 .test_routes = true,
+                                 .test_anonymise_now = [](std::string) -> Task<int> { co_return 0; }});
 
   std::set<std::pair<std::string, std::string>> routed;
   for (const auto& r : router.routes())
@@ -67,7 +68,14 @@ TEST(HttpOpenApi, EveryRouteIsDocumentedAndEveryOperationRouted) {
   auto ops = documented(doc);
   for (const auto& op : routed)
     EXPECT_TRUE(ops.count(op)) << "not documented: " << op.first << " " << op.second;
-  for (const auto& op : ops) EXPECT_TRUE(routed.count(op)) << "not routed: " << op.first << " " << op.second;
+  for (const auto& op : ops) {
+    // Routes that need the identity services; http_identity_routes_test.cpp wires them over the in-memory
+    // fakes and checks those both ways.
+    if (op.second.starts_with("/api/v1/") || op.second == "/.well-known/paserk" ||
+        op.second == "/bench/anonymous" || op.second == "/bench/authenticated")
+      continue;
+    EXPECT_TRUE(routed.count(op)) << "not routed: " << op.first << " " << op.second;
+  }
   EXPECT_TRUE(routed.count({"GET", "/bench/account/{aid}"}));
   EXPECT_TRUE(routed.count({"POST", "/_test/echo"}));
 }

@@ -220,7 +220,11 @@ Task<void> Server::Impl::run_session(std::shared_ptr<Session> s) {
   bool peer_is_loopback = false;
   if (auto ep = s->stream.socket().remote_endpoint(ec); !ec) {
     peer = ep.address().to_string();
-    peer_is_loopback = ep.address().is_loopback();
+    // Only our nginx (127.0.0.1 or ::1) may say whom it forwards for; any other local process connecting
+    // from elsewhere in 127/8 is taken at its address, so it cannot pose as someone else.
+    const auto& a = ep.address();
+    peer_is_loopback = (a.is_v4() && a.to_v4() == boost::asio::ip::address_v4::loopback()) ||
+                       (a.is_v6() && a.to_v6() == boost::asio::ip::address_v6::loopback());
   }
 
   beast::flat_buffer buffer;  // reused by every request of the connection

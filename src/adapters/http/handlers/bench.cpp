@@ -23,4 +23,14 @@ void register_bench_routes(Router& router, AccountBalanceLookup lookup) {
   });
 }
 
+void register_bench_auth_routes(Router& router, TokenVerifier verify) {
+  router.get("/bench/anonymous", [](Request&) -> Task<Response> {
+    co_return raw_json_response(bhttp::status::ok, "{\"ok\":true}");
+  });
+  router.get("/bench/authenticated",
+             with_principal(std::move(verify), [](Request&, app::Principal) -> Task<Response> {
+               co_return raw_json_response(bhttp::status::ok, "{\"ok\":true}");
+             }));
+}
+
 }  // namespace bookstore::http

@@ -13,7 +13,7 @@
 
 namespace bookstore::http {
 
-void register_test_routes(Router& router, DatabaseClock database_clock) {
+void register_test_routes(Router& router, DatabaseClock database_clock, AnonymiseNow anonymise_now) {
   // An unexpected exception: the answer must be a bare 500 with the request id, never this text.
   router.get("/_test/fail", [](Request&) -> Task<Response> {
     throw std::runtime_error("secret detail");
@@ -41,6 +41,17 @@ void register_test_routes(Router& router, DatabaseClock database_clock) {
     auto now = co_await clock();
     co_return json_response(bhttp::status::ok, {{"database_time", now}});
   });
+
+  if (anonymise_now) {
+    router.post("/_test/identity/anonymise-now", [anonymise_now](Request& req) -> Task<Response> {
+      auto body = req.json();
+      if (!body.is_object() || !body.contains("email") || !body["email"].is_string())
+        throw domain::Error::validation({{"email", "must be a string"}});
+      std::string email = body["email"].get<std::string>();
+      int n = co_await anonymise_now(std::move(email));
+      co_return json_response(bhttp::status::ok, {{"anonymised", n}});
+    });
+  }
 
   // Parses the JSON body and returns it: exercises 400 / 415 / 413.
   router.post("/_test/echo",
