@@ -1,10 +1,14 @@
 // Composition root: configuration -> adapters -> use cases -> server and workers. The only file that
 // knows every layer.
+#include <termios.h>
+#include <unistd.h>
 #include <atomic>
 #include <chrono>
+
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +24,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "adapters/config/config.hpp"
+#include "adapters/crypto/key_ring.hpp"
 #include "adapters/http/router.hpp"
 #include "adapters/http/routes.hpp"
 #include "adapters/http/server.hpp"
@@ -30,6 +35,8 @@
 #include "adapters/metrics/metrics.hpp"
 #include "adapters/pg/migrations.hpp"
 #include "adapters/pg/pool.hpp"
+#include "adapters/wiring/identity_module.hpp"
+#include "app/identity/admin_users.hpp"
 #include "app/ops/readiness.hpp"
 #include "domain/error.hpp"
 
@@ -38,16 +45,111 @@ using namespace bookstore;
 
 namespace {
 
-enum class Command { kServe, kWorker, kMigrate, kHelp };
+enum class Command { kServe, kWorker, kMigrate, kAdminCreate, kKeysGenerate, kHelp };
 
 std::optional<Command> parse_command(int argc, char** argv) {
   if (argc < 2) return Command::kServe;
   std::string_view c = argv[1];
+  std::string_view sub = argc >= 3 ? argv[2] : "";
   if (c == "serve") return Command::kServe;
   if (c == "worker") return Command::kWorker;
   if (c == "migrate") return Command::kMigrate;
+  if (c == "admin" && sub == "create") return Command::kAdminCreate;
+  if (c == "keys" && sub == "generate") return Command::kKeysGenerate;
   if (c == "help" || c == "--help" || c == "-h") return Command::kHelp;
   return std::nullopt;
+}
+
+// `bookstore keys generate DIR`: what make run uses to have keys under var/ on a fresh machine.
+int run_keys_generate(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: bookstore keys generate DIR\n");
+    return 2;
+  }
+  try {
+    auto files = crypto::generate_key_files(argv[3]);
+    std::printf("%s\n%s\n", files.signing_key.c_str(), files.local_key.c_str());
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bookstore keys generate: %s\n", e.what());
+    return 1;
+  }
+}
+
+// The password of `admin create`: one line on standard input, without echo on a terminal.
+std::optional<std::string> read_password() {
+  bool tty = isatty(STDIN_FILENO);
+  termios saved{};
+  if (tty) {
+    std::fprintf(stderr, "Password for the new administrator: ");
+    tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  bool ok = static_cast<bool>(std::getline(std::cin, line));
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::fprintf(stderr, "\n");
+  }
+  if (!ok) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+// `bookstore admin create --email EMAIL [--name NAME]`: there are no default accounts (PRODUCT.md 2).
+int run_admin_create(const config::Config& cfg, int argc, char** argv) {
+  std::string email, name = "Administrator";
+  for (int i = 3; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--email" && i + 1 < argc) {
+      email = argv[++i];
+    } else if (a == "--name" && i + 1 < argc) {
+      name = argv[++i];
+    } else {
+      std::fprintf(stderr, "usage: bookstore admin create --email EMAIL [--name NAME]\n");
+      return 2;
+    }
+  }
+  if (email.empty()) {
+    std::fprintf(stderr, "usage: bookstore admin create --email EMAIL [--name NAME]\n");
+    return 2;
+  }
+  auto password = read_password();
+  if (!password) {
+    std::fprintf(stderr, "bookstore admin create: no password on standard input\n");
+    return 2;
+  }
+  asio::io_context io(1);
+  pg::Pool pool(io.get_executor(), {cfg.database_url, 2, cfg.db_acquire_timeout, cfg.db_connect_timeout, 0});
+  wiring::IdentityModule identity(cfg, pool, io.get_executor(), wiring::IdentityModule::Keys::kEphemeral);
+  int status = 1;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        co_await pg::migrate(pool);
+        auto id = co_await identity.admin_users().create_admin(email, *password, name);
+        std::printf("created administrator %s (id %lld)\n", email.c_str(), static_cast<long long>(id));
+      },
+      [&](std::exception_ptr e) {
+        if (!e) {
+          status = 0;
+          return;
+        }
+        try {
+          std::rethrow_exception(e);
+        } catch (const domain::Error& ex) {
+          std::string detail = ex.what();
+          for (auto& f : ex.fields()) detail += "; " + f.field + ": " + f.message;
+          std::fprintf(stderr, "bookstore admin create: %s\n", detail.c_str());
+        } catch (const std::exception& ex) {
+          std::fprintf(stderr, "bookstore admin create: %s\n", ex.what());
+        }
+      });
+  io.run();
+  pool.close();
+  return status;
 }
 
 void init_logging(const config::Config& cfg) {
@@ -134,6 +236,8 @@ int run_service(const config::Config& cfg, bool with_http) {
 
   pg::PgDatabaseStatus db_status(pool);
   app::CheckReadiness readiness(db_status);
+  wiring::IdentityModule identity(cfg, pool, io.get_executor(), wiring::IdentityModule::Keys::kConfigured,
+                                  &registry);
 
   std::unique_ptr<http::Router> router;
   std::unique_ptr<http::Server> server;
@@ -145,6 +249,16 @@ int run_service(const config::Config& cfg, bool with_http) {
     deps.bench_pool = cfg.bench_routes ? &pool : nullptr;
     deps.pool = &pool;
     deps.test_routes = cfg.test_routes;
+    deps.auth = &identity.auth();
+    deps.accounts = &identity.accounts();
+    deps.admin_users = &identity.admin_users();
+    deps.published_keys = [&identity] { return identity.published_keys(); };
+    deps.auth_rate_limit.per_second = cfg.auth_rate_per_second;
+    deps.auth_rate_limit.burst = cfg.auth_burst;
+    if (cfg.test_routes)
+      deps.test_anonymise_now = [&identity](std::string email) {
+        return identity.anonymise_now(std::move(email));
+      };
     http::register_routes(*router, deps);
     server = std::make_unique<http::Server>(io, *router, http::server_config(cfg), &registry);
     server->start();
@@ -162,6 +276,7 @@ int run_service(const config::Config& cfg, bool with_http) {
     mc.audit_retention = cfg.audit_retention;
     jobs::register_maintenance(*worker, mc);
     if (cfg.test_jobs) jobs::register_test_jobs(*worker);
+    identity.register_jobs(*worker);
   }
 
   // Startup: migrate (waiting for the database if needed), then run the workers until stop().
@@ -173,7 +288,11 @@ int run_service(const config::Config& cfg, bool with_http) {
       io,
       [&]() -> asio::awaitable<void> {
         bool migrated = !cfg.migrate_on_start || co_await migrate_until_done(pool, stopping);
-        if (migrated && worker && !stopping) co_await worker->run();
+        if (migrated && !stopping) {
+          // Revoked sessions are followed by every process that checks access tokens.
+          if (with_http) asio::co_spawn(io, identity.run_revocation_feed(), asio::detached);
+          if (worker) co_await worker->run();
+        }
       },
       [&](std::exception_ptr e) {
         if (e) {
@@ -202,6 +321,7 @@ int run_service(const config::Config& cfg, bool with_http) {
         [&]() -> asio::awaitable<void> {
           if (server) co_await server->drain(cfg.shutdown_grace);
           if (worker) worker->stop();
+          identity.stop_revocation_feed();
           asio::steady_timer t(io);
           while (!background_done) {
             t.expires_after(std::chrono::milliseconds(10));
@@ -233,6 +353,7 @@ int main(int argc, char** argv) {
     std::fputs(config::help_text().c_str(), stdout);
     return 0;
   }
+  if (*command == Command::kKeysGenerate) return run_keys_generate(argc, argv);
   config::Config cfg;
   try {
     cfg = config::load_from_environment();
@@ -249,6 +370,9 @@ int main(int argc, char** argv) {
         return run_service(cfg, true);
       case Command::kWorker:
         return run_service(cfg, false);
+      case Command::kAdminCreate:
+        return run_admin_create(cfg, argc, argv);
+      case Command::kKeysGenerate:
       case Command::kHelp:
         break;
     }

@@ -15,17 +15,18 @@ class AdminUsers {
  public:
   AdminUsers(IdentityDeps deps, IdentityConfig config);
 
-  Task<std::vector<UserRecord>> list(Principal actor, UserQuery query);              // kReadUsers
-  Task<UserDetail> view(Principal actor, std::int64_t user_id, RequestMeta meta);     // kReadUsers
+  Task<std::vector<UserRecord>> list(Principal actor, UserQuery query);            // kReadUsers
+  Task<UserDetail> view(Principal actor, std::int64_t user_id, RequestMeta meta);  // kReadUsers
   // role: kManageRoles; state/name: kManageUsers. Role or state changes end the user's sessions.
   Task<UserRecord> update(Principal actor, std::int64_t user_id, AdminUserPatch patch, RequestMeta meta);
-  Task<void> ban(Principal actor, std::int64_t user_id, std::string reason, RequestMeta meta);  // kManageUsers
-  Task<void> unban(Principal actor, std::int64_t user_id, RequestMeta meta);                    // kManageUsers
+  Task<void> ban(Principal actor, std::int64_t user_id, std::string reason,
+                 RequestMeta meta);                                           // kManageUsers
+  Task<void> unban(Principal actor, std::int64_t user_id, RequestMeta meta);  // kManageUsers
   // Puts the account in pending_deletion due now; the anonymisation job takes it on its next run.
-  Task<void> force_delete(Principal actor, std::int64_t user_id, RequestMeta meta);  // kManageUsers
-  Task<std::vector<SessionRecord>> sessions(Principal actor, std::int64_t user_id);  // kReadUsers
+  Task<void> force_delete(Principal actor, std::int64_t user_id, RequestMeta meta);    // kManageUsers
+  Task<std::vector<SessionRecord>> sessions(Principal actor, std::int64_t user_id);    // kReadUsers
   Task<int> revoke_sessions(Principal actor, std::int64_t user_id, RequestMeta meta);  // kManageUsers
-  Task<std::vector<AuditRecord>> audit(Principal actor, AuditQuery query);           // kReadAudit
+  Task<std::vector<AuditRecord>> audit(Principal actor, AuditQuery query);             // kReadAudit
   // Resends the verification mail of an unverified user (support).                   kResendMail
   Task<void> resend_verification(Principal actor, std::int64_t user_id, RequestMeta meta);
 

@@ -17,8 +17,11 @@ struct AuditEvent {
   AuditEvent() = default;
   AuditEvent(std::string action_, std::optional<std::int64_t> actor_id_, std::string target_type_,
              std::string target_id_, std::map<std::string, std::string> details_ = {})
-      : action(std::move(action_)), actor_id(actor_id_), target_type(std::move(target_type_)),
-        target_id(std::move(target_id_)), details(std::move(details_)) {}
+      : action(std::move(action_)),
+        actor_id(actor_id_),
+        target_type(std::move(target_type_)),
+        target_id(std::move(target_id_)),
+        details(std::move(details_)) {}
   // Dotted verb, e.g. login.succeeded, login.failed, refresh.reused, session.revoked, role.changed,
   // user.banned, account.deletion_requested, admin.user_viewed.
   std::string action;
@@ -42,10 +45,10 @@ struct AuditQuery {
   std::optional<std::int64_t> actor_id;
   std::optional<std::string> target_type;
   std::optional<std::string> target_id;
-  std::optional<std::string> action;  // exact, or a prefix ending in '.' ("login.")
-  std::optional<TimePoint> from, to;  // occurred_at in [from, to)
+  std::optional<std::string> action;      // exact, or a prefix ending in '.' ("login.")
+  std::optional<TimePoint> from, to;      // occurred_at in [from, to)
   std::optional<std::int64_t> before_id;  // keyset cursor: rows with id < before_id (newest first)
-  int limit = 50;                          // 1..200
+  int limit = 50;                         // 1..200
 };
 
 struct AuditRecord {

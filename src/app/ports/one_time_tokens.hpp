@@ -48,7 +48,8 @@ class OneTimeTokenStore {
   // The newest unused, unexpired token of this user and purpose.
   virtual Task<std::optional<OneTimeToken>> find_active(std::int64_t user_id, TokenPurpose purpose) = 0;
   // The unused, unexpired token with this link-token digest.
-  virtual Task<std::optional<OneTimeToken>> find_by_digest(TokenPurpose purpose, std::string token_digest) = 0;
+  virtual Task<std::optional<OneTimeToken>> find_by_digest(TokenPurpose purpose,
+                                                           std::string token_digest) = 0;
   // Atomically adds one to failed_attempts; returns the new count.
   virtual Task<int> add_failed_attempt(std::int64_t token_id) = 0;
   // Marks the token used and applies what it proves, in one transaction; false when it was already

@@ -11,7 +11,9 @@ struct OutgoingMail {
   OutgoingMail() = default;
   OutgoingMail(std::string to_, std::string to_name_, std::string template_id_,
                std::map<std::string, std::string> vars_)
-      : to(std::move(to_)), to_name(std::move(to_name_)), template_id(std::move(template_id_)),
+      : to(std::move(to_)),
+        to_name(std::move(to_name_)),
+        template_id(std::move(template_id_)),
         vars(std::move(vars_)) {}
   std::string to;       // address
   std::string to_name;  // display name, may be empty

@@ -37,7 +37,7 @@ struct NewSession {
 // A presented refresh token, found by digest.
 struct RefreshTokenRecord {
   std::string session_id;
-  int generation = 0;                   // 0 for the login's token, +1 per rotation
+  int generation = 0;                    // 0 for the login's token, +1 per rotation
   std::optional<TimePoint> replaced_at;  // set once rotated: presenting it again is reuse
   SessionRecord session;
 };

@@ -54,7 +54,7 @@ struct UserQuery {
   std::optional<domain::AccountState> state;
   std::optional<bool> banned;
   std::optional<std::int64_t> after_id;  // keyset cursor: ids greater than this, ascending
-  int limit = 50;                         // 1..200
+  int limit = 50;                        // 1..200
 };
 
 class UserStore {

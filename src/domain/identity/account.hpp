@@ -10,14 +10,14 @@ enum class Role { kCustomer, kSupport, kInventory, kAdmin };
 
 // What a role may do. Checked in the use cases (not only in routes).
 enum class Permission {
-  kReadUsers,       // support, admin: list/search/view users, see their sessions
-  kResendMail,      // support, admin
-  kReadOrders,      // support, admin
-  kManageUsers,     // admin: ban/unban, deactivate/reactivate, force-delete, revoke sessions
-  kManageRoles,     // admin
-  kReadAudit,       // admin
-  kManageCatalog,   // inventory, admin
-  kManageOrders,    // admin: refunds
+  kReadUsers,      // support, admin: list/search/view users, see their sessions
+  kResendMail,     // support, admin
+  kReadOrders,     // support, admin
+  kManageUsers,    // admin: ban/unban, deactivate/reactivate, force-delete, revoke sessions
+  kManageRoles,    // admin
+  kReadAudit,      // admin
+  kManageCatalog,  // inventory, admin
+  kManageOrders,   // admin: refunds
 };
 
 bool role_allows(Role role, Permission permission) noexcept;
