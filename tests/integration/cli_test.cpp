@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,9 +109,16 @@ TEST(Cli, WorkerMigratesRunsJobsAndStopsGracefullyOnSigterm) {
   const std::string db = "bookstore_cli_worker_" + std::to_string(getpid());
   const std::string url = create_scratch_database(db);
 
-  std::vector<std::string> env_strings = {"PATH=/usr/bin:/bin", "BOOKSTORE_DATABASE_URL=" + url,
-                                          "BOOKSTORE_TEST_JOBS=1", "BOOKSTORE_INSTANCE_ID=cli-worker",
-                                          "BOOKSTORE_LOG_LEVEL=warn"};
+  // The worker opens sealed mail payloads, so it needs the keys like serve does.
+  const std::string keys = ::testing::TempDir() + "cli-worker-keys-" + std::to_string(getpid());
+  ASSERT_EQ(run_binary({}, {"keys", "generate", keys}).exit_code, 0);
+  std::vector<std::string> env_strings = {"PATH=/usr/bin:/bin",
+                                          "BOOKSTORE_DATABASE_URL=" + url,
+                                          "BOOKSTORE_TEST_JOBS=1",
+                                          "BOOKSTORE_INSTANCE_ID=cli-worker",
+                                          "BOOKSTORE_LOG_LEVEL=warn",
+                                          "BOOKSTORE_TOKEN_SIGNING_KEY=" + keys + "/signing.k4.secret",
+                                          "BOOKSTORE_LOCAL_KEY=" + keys + "/local.k4.local"};
   std::vector<char*> envp;
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -138,6 +146,41 @@ TEST(Cli, WorkerMigratesRunsJobsAndStopsGracefullyOnSigterm) {
   // A clean stop removes this instance's heartbeat, so nobody waits for it to time out.
   EXPECT_EQ(exec_blocking(url, "SELECT count(*) FROM job_workers WHERE instance_id = 'cli-worker'"), "0");
   drop_database(db);
+}
+
+TEST(Cli, KeysGenerateWritesPrivateFilesAndNeverOverwrites) {
+  const std::string dir = ::testing::TempDir() + "cli-keys-" + std::to_string(getpid());
+  auto first = run_binary({}, {"keys", "generate", dir});
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  auto read = [](const std::string& path) {
+    std::string out;
+    if (FILE* f = std::fopen(path.c_str(), "r")) {
+      char buf[512];
+      std::size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+      std::fclose(f);
+    }
+    return out;
+  };
+  std::string signing = read(dir + "/signing.k4.secret");
+  std::string local = read(dir + "/local.k4.local");
+  EXPECT_EQ(signing.rfind("k4.secret.", 0), 0u);
+  EXPECT_EQ(local.rfind("k4.local.", 0), 0u);
+  struct stat st {};
+  ASSERT_EQ(stat((dir + "/signing.k4.secret").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // A second run keeps the keys: regenerating would log everybody out and lose sealed mails.
+  auto second = run_binary({}, {"keys", "generate", dir});
+  EXPECT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_EQ(read(dir + "/signing.k4.secret"), signing);
+  EXPECT_EQ(read(dir + "/local.k4.local"), local);
+}
+
+TEST(Cli, ServeRefusesToStartWithoutASigningKey) {
+  auto out = run_binary(
+      {"BOOKSTORE_DATABASE_URL=postgresql://bookstore@127.0.0.1:1/bookstore", "BOOKSTORE_PORT=0"}, {"serve"});
+  EXPECT_NE(out.exit_code, 0);
+  EXPECT_NE(out.output.find("BOOKSTORE_TOKEN_SIGNING_KEY"), std::string::npos) << out.output;
 }
 
 }  // namespace

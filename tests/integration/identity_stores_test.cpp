@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/identity/effects_writer.hpp"
+#include "adapters/identity/identity_cleanup.hpp"
 #include "adapters/identity/identity_jobs.hpp"
 #include "adapters/identity/pg_audit_log.hpp"
 #include "adapters/identity/pg_one_time_token_store.hpp"
@@ -938,6 +939,36 @@ TEST_F(IdentityStores, AuditFindFiltersByActorTargetActionTimeAndCursor) {
       auto got = co_await audit_->find(page);
       EXPECT_EQ(ids(got), (std::vector<std::int64_t>{1}));
     }
+  });
+}
+
+// ---- cleanup ----
+
+TEST_F(IdentityStores, CleanupDeletesOnlySessionsAndTokensLongEnded) {
+  testing::run(io_, [&]() -> Task<void> {
+    auto id = co_await register_user("cleanup@example.test");
+    auto live = co_await login(id, "d-live");
+    auto old_revoked = co_await login(id, "d-old-revoked");
+    auto recent_revoked = co_await login(id, "d-recent-revoked");
+    auto long_expired = co_await login(id, "d-expired", now() - 24h * 40, now() - 24h * 40);
+    co_await pool_->query("UPDATE sessions SET revoked_at = now() - interval '31 days' WHERE id = $1::uuid",
+                          old_revoked);
+    co_await pool_->query("UPDATE sessions SET revoked_at = now() - interval '1 day' WHERE id = $1::uuid",
+                          recent_revoked);
+    // The registration's verification token: expired two days ago.
+    co_await pool_->query("UPDATE one_time_tokens SET expires_at = now() - interval '2 days'");
+
+    identity::IdentityCleanupConfig config;
+    config.batch = 1;  // several rounds of the batch loop
+    auto counts = co_await identity::clean_up_identity(*pool_, config);
+    EXPECT_EQ(counts.sessions, 2);
+    EXPECT_EQ(counts.tokens, 1);
+    auto left = co_await pool_->query("SELECT id::text FROM sessions ORDER BY id");
+    std::set<std::string> ids;
+    for (int i = 0; i < left.rows(); ++i) ids.insert(std::string(left.text(i, 0)));
+    EXPECT_EQ(ids, (std::set<std::string>{live, recent_revoked}));
+    EXPECT_FALSE(ids.count(long_expired));
+    EXPECT_EQ(co_await count("SELECT count(*) FROM refresh_tokens"), 2);
   });
 }
 

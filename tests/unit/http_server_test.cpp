@@ -403,3 +403,23 @@ TEST_F(HttpServer, DrainForceClosesAfterTheGrace) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(HttpTrustedProxies, AddressesAndNetworksOfBothFamilies) {
+  auto p = bookstore::http::TrustedProxies::parse("127.0.0.1, ::1,172.16.0.0/12,fd00::/8");
+  auto ip = [](const char* s) { return boost::asio::ip::make_address(s); };
+  EXPECT_TRUE(p.contains(ip("127.0.0.1")));
+  EXPECT_FALSE(p.contains(ip("127.0.0.2")));  // another local process is not our nginx
+  EXPECT_TRUE(p.contains(ip("::1")));
+  EXPECT_TRUE(p.contains(ip("172.20.3.4")));
+  EXPECT_FALSE(p.contains(ip("172.32.0.1")));
+  EXPECT_TRUE(p.contains(ip("fd12::5")));
+  EXPECT_FALSE(p.contains(ip("fe80::1")));
+  EXPECT_TRUE(p.contains(ip("::ffff:127.0.0.1")));  // IPv4-mapped
+  EXPECT_FALSE(bookstore::http::TrustedProxies::parse("").contains(ip("127.0.0.1")));
+  EXPECT_THROW(bookstore::http::TrustedProxies::parse("10.0.0.0/33"), std::invalid_argument);
+  EXPECT_THROW(bookstore::http::TrustedProxies::parse("nginx"), std::invalid_argument);
+}
+
+}  // namespace

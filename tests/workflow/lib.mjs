@@ -14,6 +14,9 @@ export const env = {
   service: process.env.BOOKSTORE_SERVICE_URL ?? 'http://127.0.0.1:18081',
   binary: process.env.BOOKSTORE_TEST_BINARY ?? 'build/bookstore',
   databaseUrl: process.env.BOOKSTORE_TEST_DATABASE_URL ?? 'postgresql://bookstore@127.0.0.1:55433/bookstore',
+  // The test stack's keys (scripts/devstack makes them), for extra instances started by a test.
+  signingKeyFile: process.env.BOOKSTORE_TEST_SIGNING_KEY_FILE ?? 'var/test/keys/signing.k4.secret',
+  localKeyFile: process.env.BOOKSTORE_TEST_LOCAL_KEY_FILE ?? 'var/test/keys/local.k4.local',
   maxBodyBytes: Number(process.env.BOOKSTORE_TEST_MAX_BODY_BYTES ?? 1048576),
   devstack: process.env.BOOKSTORE_DEVSTACK ?? 'scripts/devstack',
   profile: process.env.BOOKSTORE_DEVSTACK_PROFILE ?? 'test',

@@ -25,6 +25,8 @@ const std::vector<Variable>& variables() {
        "on SIGTERM/SIGINT, time given to in-flight requests and jobs"},
       {"BOOKSTORE_PUBLIC_BASE_URL", "http://localhost:8080",
        "the URL users reach the shop at (links in mail)"},
+      {"BOOKSTORE_TRUSTED_PROXIES", "127.0.0.1,::1",
+       "proxies (addresses or CIDR networks) whose X-Real-IP / X-Forwarded-For is believed"},
       {"BOOKSTORE_BENCH_ROUTES", "0",
        "1 adds GET /bench/account/{aid} (one pgbench_accounts lookup) for make bench"},
       {"BOOKSTORE_DATABASE_URL", "postgresql:///bookstore", "libpq connection string or URI"},
@@ -147,6 +149,7 @@ Config load(const std::function<const char*(const char*)>& getenv) {
   c.shutdown_grace = std::chrono::milliseconds(r.integer<long>("BOOKSTORE_SHUTDOWN_GRACE_MS", 0));
   c.public_base_url = r.text("BOOKSTORE_PUBLIC_BASE_URL");
   while (!c.public_base_url.empty() && c.public_base_url.back() == '/') c.public_base_url.pop_back();
+  c.trusted_proxies = r.text("BOOKSTORE_TRUSTED_PROXIES");
   c.bench_routes = r.flag("BOOKSTORE_BENCH_ROUTES");
 
   c.database_url = r.text("BOOKSTORE_DATABASE_URL");

@@ -31,6 +31,7 @@ struct Config {
   std::chrono::milliseconds idle_timeout{};
   std::chrono::milliseconds shutdown_grace{};
   std::string public_base_url;
+  std::string trusted_proxies;  // checked when the server is configured (http::TrustedProxies::parse)
   bool bench_routes = false;
 
   // PostgreSQL

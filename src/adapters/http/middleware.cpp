@@ -1,6 +1,8 @@
 #include "adapters/http/middleware.hpp"
 
+#include <charconv>
 #include <random>
+#include <stdexcept>
 
 #include <boost/asio/ip/address.hpp>
 
@@ -119,6 +121,53 @@ HttpMetrics::RouteSeries& HttpMetrics::series(std::string_view route, boost::bea
     slot = std::make_unique<RouteSeries>(requests_, hist, std::string(route), method_name);
   }
   return *slot;
+}
+
+TrustedProxies TrustedProxies::parse(std::string_view list) {
+  TrustedProxies out;
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    auto entry = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
+    while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
+    if (entry.empty()) continue;
+    auto slash = entry.find('/');
+    boost::system::error_code ec;
+    auto base = boost::asio::ip::make_address(std::string(entry.substr(0, slash)), ec);
+    unsigned max_prefix = base.is_v4() ? 32 : 128;
+    unsigned prefix = max_prefix;
+    if (!ec && slash != std::string_view::npos) {
+      auto digits = entry.substr(slash + 1);
+      auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
+      if (err != std::errc() || end != digits.data() + digits.size() || digits.empty() || prefix > max_prefix)
+        ec = boost::asio::error::invalid_argument;
+    }
+    if (ec) throw std::invalid_argument("not an address or network: " + std::string(entry));
+    out.networks_.push_back({base, prefix});
+  }
+  return out;
+}
+
+bool TrustedProxies::contains(const boost::asio::ip::address& address) const noexcept {
+  auto a = address;
+  if (a.is_v6() && a.to_v6().is_v4_mapped())
+    a = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a.to_v6());
+  for (const auto& n : networks_) {
+    if (n.base.is_v4() != a.is_v4()) continue;
+    auto match = [&](const auto& x, const auto& y) {
+      unsigned bits = n.prefix;
+      for (std::size_t i = 0; i < x.size() && bits > 0; ++i, bits = bits >= 8 ? bits - 8 : 0) {
+        unsigned mask = bits >= 8 ? 0xffu : (0xffu << (8 - bits)) & 0xffu;
+        if ((x[i] & mask) != (y[i] & mask)) return false;
+      }
+      return true;
+    };
+    if (a.is_v4() ? match(a.to_v4().to_bytes(), n.base.to_v4().to_bytes())
+                  : match(a.to_v6().to_bytes(), n.base.to_v6().to_bytes()))
+      return true;
+  }
+  return false;
 }
 
 }  // namespace bookstore::http

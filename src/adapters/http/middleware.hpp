@@ -11,6 +11,9 @@
 #include <string_view>
 #include <utility>
 
+#include <vector>
+
+#include <boost/asio/ip/address.hpp>
 #include <boost/beast/http/verb.hpp>
 
 #include "adapters/metrics/metrics.hpp"
@@ -26,6 +29,24 @@ std::string generate_request_id();
 // for in X-Real-IP or (its rightmost entry) X-Forwarded-For. Values that are not IP addresses are ignored.
 std::string client_address(std::string_view peer, bool peer_is_loopback, std::string_view x_real_ip,
                            std::string_view x_forwarded_for);
+
+// The peers allowed to say whom they forward for (X-Real-IP / X-Forwarded-For): our nginx. Addresses or
+// CIDR networks, e.g. "127.0.0.1,::1" (the default: nginx on the same machine) or "172.16.0.0/12" for a
+// proxy in a container network. Anyone else is taken at its own address, so it cannot pose as another.
+class TrustedProxies {
+ public:
+  TrustedProxies() = default;
+  // Throws std::invalid_argument naming the entry that is neither an address nor a network.
+  static TrustedProxies parse(std::string_view comma_separated);
+  bool contains(const boost::asio::ip::address& address) const noexcept;
+
+ private:
+  struct Network {
+    boost::asio::ip::address base;
+    unsigned prefix = 0;
+  };
+  std::vector<Network> networks_;
+};
 
 // bookstore_http_requests_total{route,method,status}, bookstore_http_request_duration_seconds{route,method}
 // and bookstore_http_in_flight. Series of one (route, method) are looked up once and cached, so the

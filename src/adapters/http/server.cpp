@@ -48,6 +48,7 @@ ServerConfig server_config(const config::Config& c) {
   s.read_timeout = c.read_timeout;
   s.idle_timeout = c.idle_timeout;
   s.write_timeout = std::max(c.read_timeout, std::chrono::milliseconds(30'000));
+  s.trusted_proxies = TrustedProxies::parse(c.trusted_proxies);
   return s;
 }
 
@@ -217,14 +218,12 @@ Task<void> Server::Impl::run_session(std::shared_ptr<Session> s) {
 
   beast::error_code ec;
   std::string peer = "unknown";
-  bool peer_is_loopback = false;
+  bool peer_is_trusted_proxy = false;
   if (auto ep = s->stream.socket().remote_endpoint(ec); !ec) {
     peer = ep.address().to_string();
-    // Only our nginx (127.0.0.1 or ::1) may say whom it forwards for; any other local process connecting
-    // from elsewhere in 127/8 is taken at its address, so it cannot pose as someone else.
-    const auto& a = ep.address();
-    peer_is_loopback = (a.is_v4() && a.to_v4() == boost::asio::ip::address_v4::loopback()) ||
-                       (a.is_v6() && a.to_v6() == boost::asio::ip::address_v6::loopback());
+    // Only our nginx (BOOKSTORE_TRUSTED_PROXIES) may say whom it forwards for; any other peer, also a
+    // local process connecting from elsewhere in 127/8, is taken at its address.
+    peer_is_trusted_proxy = config.trusted_proxies.contains(ep.address());
   }
 
   beast::flat_buffer buffer;  // reused by every request of the connection
@@ -282,9 +281,9 @@ Task<void> Server::Impl::run_session(std::shared_ptr<Session> s) {
     }
 
     Request req(parser->release());
-    auto forwarded_ip = peer_is_loopback ? req.header("X-Real-IP") : std::string_view{};
-    auto forwarded_for = peer_is_loopback ? req.header("X-Forwarded-For") : std::string_view{};
-    req.set_client_ip(peer_is_loopback ? client_address(peer, true, forwarded_ip, forwarded_for) : peer);
+    auto forwarded_ip = peer_is_trusted_proxy ? req.header("X-Real-IP") : std::string_view{};
+    auto forwarded_for = peer_is_trusted_proxy ? req.header("X-Forwarded-For") : std::string_view{};
+    req.set_client_ip(peer_is_trusted_proxy ? client_address(peer, true, forwarded_ip, forwarded_for) : peer);
     if (auto id = req.header("X-Request-Id"); valid_request_id(id)) {
       req.set_request_id(std::string(id));
     } else {

@@ -16,6 +16,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "adapters/http/middleware.hpp"
 #include "app/task.hpp"
 
 namespace bookstore::config {
@@ -37,6 +38,8 @@ struct ServerConfig {
   std::chrono::milliseconds read_timeout{10'000};   // to read one whole request once it has begun
   std::chrono::milliseconds idle_timeout{60'000};   // between requests on a keep-alive connection
   std::chrono::milliseconds write_timeout{30'000};  // to write one response
+  // Peers whose X-Real-IP / X-Forwarded-For is believed (see middleware.hpp).
+  TrustedProxies trusted_proxies = TrustedProxies::parse("127.0.0.1,::1");
 };
 
 ServerConfig server_config(const config::Config& config);

@@ -13,6 +13,7 @@
 #include "adapters/crypto/payload_sealer.hpp"
 #include "adapters/crypto/sodium_secrets.hpp"
 #include "adapters/crypto/verified_token_cache.hpp"
+#include "adapters/identity/identity_cleanup.hpp"
 #include "adapters/identity/identity_jobs.hpp"
 #include "adapters/identity/pg_audit_log.hpp"
 #include "adapters/identity/pg_one_time_token_store.hpp"
@@ -194,6 +195,7 @@ void IdentityModule::register_jobs(jobs::Worker& worker) {
   identity::IdentityJobsConfig jc;
   jc.retention = cfg.order_retention;
   identity::register_identity_jobs(worker, parts_->users, jc);
+  identity::register_identity_cleanup(worker, parts_->pool);
 }
 
 Task<int> IdentityModule::anonymise_now(std::string email) {

@@ -19,6 +19,8 @@ async function startInstance() {
       BOOKSTORE_LISTEN_ADDRESS: '127.0.0.1',
       BOOKSTORE_PORT: String(port),
       BOOKSTORE_DATABASE_URL: env.databaseUrl,
+      BOOKSTORE_TOKEN_SIGNING_KEY: env.signingKeyFile,
+      BOOKSTORE_LOCAL_KEY: env.localKeyFile,
       BOOKSTORE_TEST_ROUTES: '1',
       BOOKSTORE_LOG_DIR: '',
       BOOKSTORE_SHUTDOWN_GRACE_MS: '10000',
