@@ -15,17 +15,6 @@ using Vars = std::map<std::string, std::string>;
 
 constexpr int kExportAuditLimit = 200;
 
-bool same_address(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 AccountService::AccountService(IdentityDeps deps, IdentityConfig config) : deps_(deps), config_(config) {}
@@ -87,7 +76,7 @@ Task<void> AccountService::request_email_change(Principal principal, std::string
   co_await require_password(deps_, config_, user, std::move(password), "password", meta);
   const auto normalized = domain::normalize_email(new_email);
   if (!normalized) throw field_error("new_email", "must be a valid email address");
-  if (same_address(*normalized, user.email))
+  if (domain::same_email(*normalized, user.email))
     throw field_error("new_email", "is already the address of the account");
 
   // An address taken by another account gets nothing, and the answer is the same: no enumeration of

@@ -173,19 +173,11 @@ Task<void> AdminUsers::resend_verification(Principal actor, std::int64_t user_id
 }
 
 Task<std::int64_t> AdminUsers::create_admin(std::string email, std::string password, std::string name) {
-  std::vector<domain::FieldError> problems;
-  const auto normalized = domain::normalize_email(email);
-  if (!normalized) problems.push_back({"email", "must be a valid email address"});
-  const auto display = domain::normalize_display_name(name);
-  if (!display) problems.push_back({"name", "must be 1 to 100 characters, without control characters"});
-  if (auto problem = deps_.password_policy.problem(password, normalized ? *normalized : email)) {
-    problems.push_back({"password", *problem});
-  }
-  if (!problems.empty()) throw domain::Error::validation(std::move(problems));
+  const auto fields = validate_new_account(deps_.password_policy, email, name, password);
 
   NewUser user;
-  user.email = *normalized;
-  user.name = *display;
+  user.email = fields.email;
+  user.name = fields.name;
   user.password_hash = co_await deps_.hasher.hash(std::move(password));
   user.role = domain::Role::kAdmin;
   user.email_verified = true;

@@ -52,22 +52,12 @@ std::optional<std::int64_t> parse_user_id(std::string_view text) {
   return id;
 }
 
-bool same_address(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 // A token still proves what it was sent for: a verification of an address the account no longer has
 // (changed since) proves nothing; the token must not be burned by wrong codes nor expired.
 bool usable(const OneTimeToken& token, const UserRecord& user, int max_attempts, TimePoint now) {
   if (token.failed_attempts >= max_attempts || token.expires_at <= now) return false;
-  if (token.purpose == TokenPurpose::kVerifyEmail && !same_address(token.email, user.email)) return false;
+  if (token.purpose == TokenPurpose::kVerifyEmail && !domain::same_email(token.email, user.email))
+    return false;
   return true;
 }
 
@@ -123,15 +113,7 @@ AuthService::AuthService(IdentityDeps deps, IdentityConfig config) : deps_(deps)
 
 Task<void> AuthService::register_account(std::string email, std::string password, std::string name,
                                          RequestMeta meta) {
-  std::vector<domain::FieldError> problems;
-  const auto normalized = domain::normalize_email(email);
-  if (!normalized) problems.push_back({"email", "must be a valid email address"});
-  const auto display = domain::normalize_display_name(name);
-  if (!display) problems.push_back({"name", "must be 1 to 100 characters, without control characters"});
-  if (auto problem = deps_.password_policy.problem(password, normalized ? *normalized : email)) {
-    problems.push_back({"password", *problem});
-  }
-  if (!problems.empty()) throw domain::Error::validation(std::move(problems));
+  const auto fields = validate_new_account(deps_.password_policy, email, name, password);
 
   // Hashed whether or not the address is taken: both answers take the same time.
   std::string password_hash = co_await deps_.hasher.hash(std::move(password));
@@ -139,8 +121,8 @@ Task<void> AuthService::register_account(std::string email, std::string password
   const std::string code = deps_.secrets.six_digit_code();
 
   NewUser user;
-  user.email = *normalized;
-  user.name = *display;
+  user.email = fields.email;
+  user.name = fields.name;
   user.password_hash = std::move(password_hash);
   user.role = domain::Role::kCustomer;
   user.email_verified = false;
@@ -150,16 +132,16 @@ Task<void> AuthService::register_account(std::string email, std::string password
   verification.purpose = TokenPurpose::kVerifyEmail;
   verification.token_digest = deps_.secrets.digest(link);
   verification.code_digest = deps_.secrets.digest(code);
-  verification.email = *normalized;
+  verification.email = fields.email;
   verification.expires_at = deps_.clock.now() + config_.verification_ttl;
 
   Effects if_created;
-  if_created.mails.emplace_back(*normalized, *display, "verify_email",
-                                Vars{{"name", *display}, {"code", code}, {"token", link}});
+  if_created.mails.emplace_back(fields.email, fields.name, "verify_email",
+                                Vars{{"name", fields.name}, {"code", code}, {"token", link}});
   if_created.audit.push_back(audit_event("account.registered", std::nullopt, "user", "", meta));
   // The owner of the address is told; the name typed by whoever registered is not put in their mail.
   Effects if_taken;
-  if_taken.mails.emplace_back(*normalized, "", "account_exists", Vars{});
+  if_taken.mails.emplace_back(fields.email, "", "account_exists", Vars{});
 
   co_await deps_.users.create(std::move(user), std::move(verification), std::move(if_created),
                               std::move(if_taken));

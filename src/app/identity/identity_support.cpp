@@ -2,6 +2,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <vector>
+
+#include "domain/identity/display_name.hpp"
+#include "domain/identity/email.hpp"
 
 namespace bookstore::app::identity_detail {
 
@@ -121,6 +125,20 @@ Task<UserRecord> load_self(IdentityDeps deps, std::int64_t user_id) {
     throw unauthenticated("the account no longer exists");
   }
   co_return std::move(*user);
+}
+
+NewAccountFields validate_new_account(const domain::PasswordPolicy& policy, std::string_view email,
+                                      std::string_view name, std::string_view password) {
+  std::vector<domain::FieldError> problems;
+  const auto normalized = domain::normalize_email(email);
+  if (!normalized) problems.push_back({"email", "must be a valid email address"});
+  const auto display = domain::normalize_display_name(name);
+  if (!display) problems.push_back({"name", "must be 1 to 100 characters, without control characters"});
+  if (auto problem = policy.problem(password, normalized ? *normalized : email)) {
+    problems.push_back({"password", *problem});
+  }
+  if (!problems.empty()) throw domain::Error::validation(std::move(problems));
+  return NewAccountFields{*normalized, *display};
 }
 
 }  // namespace bookstore::app::identity_detail

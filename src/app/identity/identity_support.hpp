@@ -31,6 +31,15 @@ domain::Error locked_error(TimePoint until, TimePoint now);
 domain::LockoutPolicy lockout_policy(const IdentityConfig& config);
 bool is_locked(const UserRecord& user, TimePoint now);
 
+// The fields of a new account (registration, `admin create`), normalised; kValidation naming every
+// offending field (email, name, password) otherwise.
+struct NewAccountFields {
+  std::string email;
+  std::string name;
+};
+NewAccountFields validate_new_account(const domain::PasswordPolicy& policy, std::string_view email,
+                                      std::string_view name, std::string_view password);
+
 // Equality of two digests in time that does not depend on where they differ.
 bool digests_equal(std::string_view a, std::string_view b) noexcept;
 // "2025-01-31" (UTC), for mails.

@@ -11,6 +11,9 @@ namespace bookstore::domain {
 
 std::optional<std::string> normalize_email(std::string_view raw);
 
+// Whether two normalised addresses name one account: equal ignoring ASCII case, as the store compares them.
+bool same_email(std::string_view a, std::string_view b) noexcept;
+
 // "j***@example.com": for logs and notices that must not reveal the whole address.
 std::string mask_email(std::string_view email);
 
