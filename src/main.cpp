@@ -2,9 +2,9 @@
 // knows every layer.
 #include <termios.h>
 #include <unistd.h>
+
 #include <atomic>
 #include <chrono>
-
 #include <csignal>
 #include <cstdio>
 #include <exception>
