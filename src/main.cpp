@@ -76,6 +76,32 @@ int run_keys_generate(int argc, char** argv) {
   }
 }
 
+// Runs a one-shot command's coroutine on `io` to the end: exit status 0, or 1 with the error on stderr
+// ("bookstore <name>: ..." with the offending fields of a validation error) and in the log.
+template <class MakeCoroutine>
+int run_command(const char* name, asio::io_context& io, MakeCoroutine make_coroutine) {
+  int status = 1;
+  asio::co_spawn(io, make_coroutine(), [&](std::exception_ptr e) {
+    if (!e) {
+      status = 0;
+      return;
+    }
+    std::string detail;
+    try {
+      std::rethrow_exception(e);
+    } catch (const domain::Error& ex) {
+      detail = ex.what();
+      for (auto& f : ex.fields()) detail += "; " + f.field + ": " + f.message;
+    } catch (const std::exception& ex) {
+      detail = ex.what();
+    }
+    log::error("command_failed", {{"command", name}, {"error", detail}});
+    std::fprintf(stderr, "bookstore %s: %s\n", name, detail.c_str());
+  });
+  io.run();
+  return status;
+}
+
 // The password of `admin create`: one line on standard input, without echo on a terminal.
 std::optional<std::string> read_password() {
   bool tty = isatty(STDIN_FILENO);
@@ -124,30 +150,11 @@ int run_admin_create(const config::Config& cfg, int argc, char** argv) {
   asio::io_context io(1);
   pg::Pool pool(io.get_executor(), {cfg.database_url, 2, cfg.db_acquire_timeout, cfg.db_connect_timeout, 0});
   wiring::IdentityModule identity(cfg, pool, io.get_executor(), wiring::IdentityModule::Keys::kEphemeral);
-  int status = 1;
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        co_await pg::migrate(pool);
-        auto id = co_await identity.admin_users().create_admin(email, *password, name);
-        std::printf("created administrator %s (id %lld)\n", email.c_str(), static_cast<long long>(id));
-      },
-      [&](std::exception_ptr e) {
-        if (!e) {
-          status = 0;
-          return;
-        }
-        try {
-          std::rethrow_exception(e);
-        } catch (const domain::Error& ex) {
-          std::string detail = ex.what();
-          for (auto& f : ex.fields()) detail += "; " + f.field + ": " + f.message;
-          std::fprintf(stderr, "bookstore admin create: %s\n", detail.c_str());
-        } catch (const std::exception& ex) {
-          std::fprintf(stderr, "bookstore admin create: %s\n", ex.what());
-        }
-      });
-  io.run();
+  int status = run_command("admin create", io, [&]() -> asio::awaitable<void> {
+    co_await pg::migrate(pool);
+    auto id = co_await identity.admin_users().create_admin(email, *password, name);
+    std::printf("created administrator %s (id %lld)\n", email.c_str(), static_cast<long long>(id));
+  });
   pool.close();
   return status;
 }
@@ -200,28 +207,11 @@ asio::awaitable<bool> migrate_until_done(pg::Pool& pool, const std::atomic<bool>
 int run_migrate(const config::Config& cfg) {
   asio::io_context io(1);
   pg::Pool pool(io.get_executor(), {cfg.database_url, 2, cfg.db_acquire_timeout, cfg.db_connect_timeout});
-  int status = 1;
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        auto report = co_await pg::migrate(pool);
-        std::printf("applied %zu migration(s); schema version %d\n", report.applied.size(),
-                    report.current_version);
-      },
-      [&](std::exception_ptr e) {
-        if (!e) {
-          status = 0;
-          return;
-        }
-        try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-          log::error("migrate_failed", {{"error", ex.what()}});
-          std::fprintf(stderr, "bookstore migrate: %s\n", ex.what());
-        }
-      });
-  io.run();
-  return status;
+  return run_command("migrate", io, [&]() -> asio::awaitable<void> {
+    auto report = co_await pg::migrate(pool);
+    std::printf("applied %zu migration(s); schema version %d\n", report.applied.size(),
+                report.current_version);
+  });
 }
 
 // serve (HTTP + optional workers) and worker (workers only) share this: both stop gracefully on

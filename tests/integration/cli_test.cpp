@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,12 +32,16 @@ struct Outcome {
 };
 
 // Runs the binary with only `env` (no BOOKSTORE_* of the developer's shell leaks in) and waits for it.
-Outcome run_binary(const std::vector<std::string>& env, const std::vector<std::string>& args) {
-  std::string command = "env -i PATH=/usr/bin:/bin";
+// `stdin_line`, when given, is written to the binary's standard input (for `admin create`); otherwise
+// standard input is empty.
+Outcome run_binary(const std::vector<std::string>& env, const std::vector<std::string>& args,
+                   const std::optional<std::string>& stdin_line = std::nullopt) {
+  std::string command = stdin_line ? "printf '%s\\n' '" + *stdin_line + "' | " : "";
+  command += "env -i PATH=/usr/bin:/bin";
   for (auto& e : env) command += " '" + e + "'";
   command += " " BOOKSTORE_BINARY;
   for (auto& a : args) command += " '" + a + "'";
-  command += " 2>&1";
+  command += stdin_line ? " 2>&1" : " 2>&1 </dev/null";
   Outcome out;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) throw std::runtime_error("popen failed");
@@ -181,6 +186,34 @@ TEST(Cli, ServeRefusesToStartWithoutASigningKey) {
       {"BOOKSTORE_DATABASE_URL=postgresql://bookstore@127.0.0.1:1/bookstore", "BOOKSTORE_PORT=0"}, {"serve"});
   EXPECT_NE(out.exit_code, 0);
   EXPECT_NE(out.output.find("BOOKSTORE_TOKEN_SIGNING_KEY"), std::string::npos) << out.output;
+}
+
+TEST(Cli, AdminCreateMakesAVerifiedAdminAndRefusesBadInput) {
+  const std::string db = "bookstore_cli_admin_" + std::to_string(getpid());
+  const std::string url = create_scratch_database(db);
+  const std::vector<std::string> env = {"BOOKSTORE_DATABASE_URL=" + url, "BOOKSTORE_LOG_LEVEL=error"};
+
+  auto created = run_binary(env, {"admin", "create", "--email", "Boss@Example.TEST", "--name", "Boss"},
+                            std::string("a long admin passphrase"));
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  EXPECT_NE(created.output.find("created administrator"), std::string::npos) << created.output;
+  EXPECT_EQ(
+      exec_blocking(url, "SELECT role || ',' || (email_verified_at IS NOT NULL) || ',' || email FROM users"),
+      "admin,true,Boss@example.test");
+
+  // The same address again (any case): refused, nothing added.
+  auto again = run_binary(env, {"admin", "create", "--email", "boss@example.test"},
+                          std::string("another long passphrase"));
+  EXPECT_EQ(again.exit_code, 1) << again.output;
+  // A common password: refused naming the field.
+  auto weak = run_binary(env, {"admin", "create", "--email", "other@example.test"}, std::string("password1"));
+  EXPECT_EQ(weak.exit_code, 1) << weak.output;
+  EXPECT_NE(weak.output.find("password:"), std::string::npos) << weak.output;
+  // No password at all, or no --email: usage errors.
+  EXPECT_EQ(run_binary(env, {"admin", "create", "--email", "x@example.test"}).exit_code, 2);
+  EXPECT_EQ(run_binary(env, {"admin", "create"}, std::string("a long admin passphrase")).exit_code, 2);
+  EXPECT_EQ(exec_blocking(url, "SELECT count(*) FROM users"), "1");
+  drop_database(db);
 }
 
 }  // namespace

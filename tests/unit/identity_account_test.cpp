@@ -185,7 +185,8 @@ TEST_F(IdentityAccount, DeletionIsScheduledAndCanBeCancelled) {
   EXPECT_TRUE(
       has_field(error_of([&] { run(account.request_deletion(me, "not my password", meta())); }), "password"));
 
-  run(account.request_deletion(me, kPassword, meta()));
+  const app::TimePoint due = run(account.request_deletion(me, kPassword, meta()));
+  EXPECT_EQ(due, world.clock.now() + 30 * 24h);
   const app::UserRecord& user = world.users.must(id);
   EXPECT_EQ(user.state, AccountState::kPendingDeletion);
   EXPECT_EQ(user.deletion_due_at, world.clock.now() + 30 * 24h);

@@ -187,7 +187,9 @@ TEST_F(IdentityAdmin, BanEndsSessionsAndBlocksLoginUntilUnbanned) {
   const domain::Error long_reason =
       error_of([&] { run(admin.ban(boss, target_id, std::string(501, 'r'), meta())); });
   EXPECT_TRUE(has_field(long_reason, "reason"));
-  run(admin.ban(boss, target_id, std::string(500, 'r'), meta()));
+  const app::UserRecord after_ban = run(admin.ban(boss, target_id, std::string(500, 'r'), meta()));
+  EXPECT_TRUE(after_ban.banned_at.has_value());  // the account as it is now, without its password hash
+  EXPECT_FALSE(after_ban.password_hash.has_value());
   EXPECT_TRUE(world.users.must(target_id).banned_at.has_value());
   EXPECT_EQ(error_of([&] { auth.authenticate(target.access_token); }).code(), ErrorCode::kUnauthenticated);
   EXPECT_EQ(error_of([&] { login("target@example.com"); }).code(), ErrorCode::kForbidden);
@@ -198,8 +200,9 @@ TEST_F(IdentityAdmin, BanEndsSessionsAndBlocksLoginUntilUnbanned) {
   run(admin.ban(boss, target_id, "again", meta()));  // already banned: nothing more
   EXPECT_EQ(world.audit.events("user.banned").size(), 1u);
 
-  run(admin.unban(boss, target_id, meta()));
+  EXPECT_FALSE(run(admin.unban(boss, target_id, meta())).banned_at.has_value());
   EXPECT_FALSE(world.users.must(target_id).banned_at.has_value());
+  EXPECT_FALSE(world.audit.has("admin.user_viewed"));  // banning is not viewing
   EXPECT_TRUE(world.audit.has("user.unbanned"));
   EXPECT_NO_THROW(login("target@example.com"));
 }

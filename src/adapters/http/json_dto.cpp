@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <limits>
 
+#include "adapters/crypto/rfc3339.hpp"
 #include "adapters/http/request.hpp"
 #include "domain/identity/account.hpp"
 
@@ -98,22 +98,8 @@ class QueryFields {
 
 // ---- records -> JSON ----
 
-std::string format_time(app::TimePoint t) {
-  using namespace std::chrono;
-  const auto secs = floor<seconds>(t);
-  const auto day = floor<days>(secs);
-  const year_month_day ymd(day);
-  const hh_mm_ss hms(secs - day);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return buf;
-}
-
 json time_or_null(const std::optional<app::TimePoint>& t) {
-  return t ? json(format_time(*t)) : json(nullptr);
+  return t ? json(crypto::format_rfc3339_utc(*t)) : json(nullptr);
 }
 
 json user_json(const app::UserRecord& user) {
@@ -125,7 +111,7 @@ json user_json(const app::UserRecord& user) {
   j["state"] = state_name(user.state);
   j["email_verified"] = user.email_verified_at.has_value();
   j["email_verified_at"] = time_or_null(user.email_verified_at);
-  j["created_at"] = format_time(user.created_at);
+  j["created_at"] = crypto::format_rfc3339_utc(user.created_at);
   // Only meaningful while the deletion is pending; a stale value must not suggest one.
   j["deletion_due_at"] = user.state == domain::AccountState::kPendingDeletion
                              ? time_or_null(user.deletion_due_at)
@@ -139,7 +125,7 @@ json admin_user_json(const app::UserRecord& user) {
   j["banned_at"] = time_or_null(user.banned_at);
   j["failed_logins"] = user.failed_logins;
   j["locked_until"] = time_or_null(user.locked_until);
-  j["updated_at"] = format_time(user.updated_at);
+  j["updated_at"] = crypto::format_rfc3339_utc(user.updated_at);
   return j;
 }
 
@@ -148,10 +134,10 @@ json session_json(const app::SessionRecord& s, std::string_view current_session_
   j["id"] = s.id;
   j["user_agent"] = s.user_agent;
   j["ip"] = s.ip;
-  j["created_at"] = format_time(s.created_at);
-  j["last_used_at"] = format_time(s.last_used_at);
-  j["idle_expires_at"] = format_time(s.idle_expires_at);
-  j["absolute_expires_at"] = format_time(s.absolute_expires_at);
+  j["created_at"] = crypto::format_rfc3339_utc(s.created_at);
+  j["last_used_at"] = crypto::format_rfc3339_utc(s.last_used_at);
+  j["idle_expires_at"] = crypto::format_rfc3339_utc(s.idle_expires_at);
+  j["absolute_expires_at"] = crypto::format_rfc3339_utc(s.absolute_expires_at);
   j["current"] = !current_session_id.empty() && s.id == current_session_id;
   if (with_revocation) {
     j["revoked_at"] = time_or_null(s.revoked_at);
@@ -174,7 +160,7 @@ json audit_json(const app::AuditRecord& record) {
   for (const auto& [k, v] : e.details) details[k] = v;
   json j = json::object();
   j["id"] = record.id;
-  j["occurred_at"] = format_time(record.occurred_at);
+  j["occurred_at"] = crypto::format_rfc3339_utc(record.occurred_at);
   j["action"] = e.action;
   j["actor_id"] = e.actor_id ? json(*e.actor_id) : json(nullptr);
   j["target_type"] = e.target_type;
@@ -203,7 +189,7 @@ json export_json(const app::AccountExport& data, app::TimePoint exported_at,
   json events = json::array();
   for (const auto& r : data.security_events) events.push_back(audit_json(r));
   json j = json::object();
-  j["exported_at"] = format_time(exported_at);
+  j["exported_at"] = crypto::format_rfc3339_utc(exported_at);
   j["user"] = admin_user_json(data.user);
   j["sessions"] = std::move(sessions);
   j["security_events"] = std::move(events);
@@ -361,19 +347,6 @@ std::int64_t path_id(const Request& req, std::string_view name) {
   auto id = parse_positive_id(req.path_param(name));
   if (!id) throw domain::Error::not_found("No resource at " + std::string(req.path().substr(0, 200)));
   return *id;
-}
-
-bool is_uuid(std::string_view text) noexcept {
-  if (text.size() != 36) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return false;
-    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 std::optional<app::TimePoint> parse_rfc3339(std::string_view text) {

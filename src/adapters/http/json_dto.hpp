@@ -24,7 +24,7 @@ class Request;
 
 // ---- records -> JSON ----
 
-std::string format_time(app::TimePoint t);
+// RFC 3339 UTC with whole seconds ("2025-03-01T12:34:56Z"), or null.
 nlohmann::json time_or_null(const std::optional<app::TimePoint>& t);
 
 // {id, email, name, role, state, email_verified, email_verified_at, created_at, deletion_due_at}
@@ -98,8 +98,6 @@ std::optional<nlohmann::json> optional_body(const Request& req);
 std::optional<std::int64_t> parse_positive_id(std::string_view text) noexcept;
 // The {name} path parameter as a positive id; throws 404 otherwise (no such resource).
 std::int64_t path_id(const Request& req, std::string_view name);
-// A canonical uuid (8-4-4-4-12 hex digits).
-bool is_uuid(std::string_view text) noexcept;
 
 // RFC 3339 date-time ("2025-03-01T12:00:00Z", fractions and numeric offsets allowed) in the years
 // 1970..2200 (far inside the range of system_clock); nullopt otherwise.

@@ -1,6 +1,7 @@
 #include "adapters/identity/pg_session_store.hpp"
 
 #include "adapters/identity/sql_support.hpp"
+#include "domain/identity/session_id.hpp"
 
 namespace bookstore::identity {
 namespace {
@@ -103,7 +104,7 @@ Task<int> end_user_sessions(pg::Connection& tx, std::int64_t user_id,
                             std::optional<std::string> except_session_id, std::string reason) {
   // An id that is not a uuid matches no session: excepting it is excepting nothing.
   std::optional<std::string> except;
-  if (except_session_id && is_uuid(*except_session_id)) except = except_session_id;
+  if (except_session_id && domain::is_session_id(*except_session_id)) except = except_session_id;
   auto r = co_await tx.query(kRevokeAll, user_id, except, reason);
   co_return static_cast<int>(r.affected_rows());
 }
@@ -139,7 +140,7 @@ Task<std::optional<app::RefreshTokenRecord>> PgSessionStore::find_refresh(std::s
 
 Task<bool> PgSessionStore::rotate(std::string session_id, std::string old_digest, std::string new_digest,
                                   bool allow_replaced, app::TimePoint idle_expires_at) {
-  if (!is_uuid(session_id)) co_return false;
+  if (!domain::is_session_id(session_id)) co_return false;
   auto body = [&](pg::Connection& tx) -> Task<bool> {
     auto locked = co_await tx.query(kLockLiveSession, session_id);
     if (locked.rows() == 0) co_return false;
@@ -154,7 +155,7 @@ Task<bool> PgSessionStore::rotate(std::string session_id, std::string old_digest
 }
 
 Task<std::optional<app::SessionRecord>> PgSessionStore::find(std::string session_id) {
-  if (!is_uuid(session_id)) co_return std::nullopt;
+  if (!domain::is_session_id(session_id)) co_return std::nullopt;
   auto r = co_await pool_.query(kFind, session_id);
   if (r.rows() == 0) co_return std::nullopt;
   co_return session_at(r, 0, 0);
@@ -170,7 +171,7 @@ Task<std::vector<app::SessionRecord>> PgSessionStore::list_active(std::int64_t u
 
 Task<bool> PgSessionStore::revoke(std::string session_id, std::int64_t user_id, std::string reason,
                                   app::Effects effects) {
-  if (!is_uuid(session_id)) co_return false;
+  if (!domain::is_session_id(session_id)) co_return false;
   auto body = [&](pg::Connection& tx) -> Task<bool> {
     auto r = co_await tx.query(kRevoke, session_id, user_id, reason);
     if (r.affected_rows() == 0) co_return false;

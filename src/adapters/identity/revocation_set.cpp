@@ -13,6 +13,7 @@
 
 #include "adapters/identity/sql_support.hpp"
 #include "adapters/log/log.hpp"
+#include "domain/identity/session_id.hpp"
 
 namespace bookstore::identity {
 
@@ -108,7 +109,7 @@ struct RevocationFeed::State : std::enable_shared_from_this<RevocationFeed::Stat
 
   void on_notify(std::string_view payload) {
     // The trigger sends session uuids; anything else on the channel is not ours to trust.
-    if (!is_uuid(payload)) return;
+    if (!domain::is_session_id(payload)) return;
     set.add(payload, std::chrono::system_clock::now());
     ++notifications;
   }

@@ -29,19 +29,6 @@ std::optional<app::TimePoint> optional_time_at(const pg::Result& r, int row, int
   return time_at(r, row, col);
 }
 
-bool is_uuid(std::string_view s) noexcept {
-  if (s.size() != 36) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return false;
-    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 pg::Param inet_param(std::string_view ip) {
   if (ip.empty() || ip.size() > 64 || ip.find('%') != std::string_view::npos) return std::nullopt;
   boost::system::error_code ec;

@@ -27,10 +27,6 @@ app::TimePoint from_micros(std::int64_t us);
 app::TimePoint time_at(const pg::Result& r, int row, int col);
 std::optional<app::TimePoint> optional_time_at(const pg::Result& r, int row, int col);
 
-// True for the text form of a uuid (8-4-4-4-12 hex digits). Session ids arrive from URLs and tokens:
-// anything else is "no such session" rather than a cast error from the server.
-bool is_uuid(std::string_view text) noexcept;
-
 // The parameter for an inet column: the address in canonical form, or NULL when `ip` is empty or not
 // an IPv4/IPv6 address (a scoped IPv6 address "fe80::1%eth0" is not one PostgreSQL accepts).
 pg::Param inet_param(std::string_view ip);

@@ -85,21 +85,13 @@ Task<void> AccountService::request_email_change(Principal principal, std::string
   const auto taken = co_await deps_.users.find_by_email(std::move(address));
   if (taken) co_return;
 
-  const std::string link = deps_.secrets.random_token();
-  const std::string code = deps_.secrets.six_digit_code();
-  NewOneTimeToken token;
-  token.user_id = user.id;
-  token.purpose = TokenPurpose::kChangeEmail;
-  token.token_digest = deps_.secrets.digest(link);
-  token.code_digest = deps_.secrets.digest(code);
-  token.email = *normalized;
-  token.expires_at = deps_.clock.now() + config_.verification_ttl;
+  auto issued = code_and_link(deps_, config_, user.id, TokenPurpose::kChangeEmail, *normalized, user.name,
+                              "email_change_verify");
   Effects effects;
-  effects.mails.emplace_back(*normalized, user.name, "email_change_verify",
-                             Vars{{"name", user.name}, {"code", code}, {"token", link}});
+  effects.mails.push_back(std::move(issued.mail));
   effects.audit.push_back(user_event("email.change_requested", principal.user_id, user.id, meta,
                                      {{"new_email", domain::mask_email(*normalized)}}));
-  co_await deps_.tokens.issue(std::move(token), std::move(effects));
+  co_await deps_.tokens.issue(std::move(issued.token), std::move(effects));
 }
 
 Task<std::vector<SessionRecord>> AccountService::sessions(Principal principal) {
@@ -149,7 +141,8 @@ Task<void> AccountService::reactivate(Principal principal, std::string password,
   co_await deps_.users.set_state(user.id, AccountState::kActive, no_due_date, false, std::move(effects));
 }
 
-Task<void> AccountService::request_deletion(Principal principal, std::string password, RequestMeta meta) {
+Task<TimePoint> AccountService::request_deletion(Principal principal, std::string password,
+                                                 RequestMeta meta) {
   UserRecord user = co_await load_self(deps_, principal.user_id);
   co_await require_password(deps_, config_, user, std::move(password), "password", meta);
   if (user.state == AccountState::kPendingDeletion)
@@ -157,13 +150,15 @@ Task<void> AccountService::request_deletion(Principal principal, std::string pas
   if (user.state != AccountState::kActive) {
     throw domain::Error::conflict("only an active account can be deleted; reactivate it first");
   }
-  const std::optional<TimePoint> due = deps_.clock.now() + config_.deletion_grace;
+  const TimePoint due = deps_.clock.now() + config_.deletion_grace;
   Effects effects;
   effects.mails.emplace_back(user.email, user.name, "deletion_scheduled",
-                             Vars{{"name", user.name}, {"due_date", format_date(*due)}});
+                             Vars{{"name", user.name}, {"due_date", format_date(due)}});
   effects.audit.push_back(user_event("account.deletion_requested", principal.user_id, user.id, meta,
-                                     {{"due_date", format_date(*due)}}));
-  co_await deps_.users.set_state(user.id, AccountState::kPendingDeletion, due, true, std::move(effects));
+                                     {{"due_date", format_date(due)}}));
+  const std::optional<TimePoint> due_date = due;
+  co_await deps_.users.set_state(user.id, AccountState::kPendingDeletion, due_date, true, std::move(effects));
+  co_return due;
 }
 
 Task<void> AccountService::cancel_deletion(Principal principal, std::string password, RequestMeta meta) {

@@ -31,7 +31,8 @@ class AccountService {
 
   Task<void> deactivate(Principal principal, std::string password, RequestMeta meta);
   Task<void> reactivate(Principal principal, std::string password, RequestMeta meta);
-  Task<void> request_deletion(Principal principal, std::string password, RequestMeta meta);
+  // Returns when the account will be anonymised (now + the deletion grace period).
+  Task<TimePoint> request_deletion(Principal principal, std::string password, RequestMeta meta);
   Task<void> cancel_deletion(Principal principal, std::string password, RequestMeta meta);
 
   Task<AccountExport> export_data(Principal principal);

@@ -111,25 +111,30 @@ Task<UserRecord> AdminUsers::update(Principal actor, std::int64_t user_id, Admin
   co_return without_secrets(std::move(updated));
 }
 
-Task<void> AdminUsers::ban(Principal actor, std::int64_t user_id, std::string reason, RequestMeta meta) {
+Task<UserRecord> AdminUsers::ban(Principal actor, std::int64_t user_id, std::string reason,
+                                 RequestMeta meta) {
   require(actor, Permission::kManageUsers);
   refuse_self(actor, user_id);
   const auto length = domain::utf8_length(reason);
   if (!length || *length > kMaxBanReason) throw field_error("reason", "must be at most 500 characters");
   UserRecord user = co_await load_target(deps_, user_id);
-  if (user.banned_at) co_return;  // already banned: nothing changes, nothing to audit
+  if (user.banned_at) co_return without_secrets(std::move(user));  // already banned: nothing to audit
   Effects effects;
   effects.audit.push_back(user_event("user.banned", actor.user_id, user_id, meta, {{"reason", reason}}));
   co_await deps_.users.set_banned(user_id, true, std::move(effects));
+  UserRecord updated = co_await load_target(deps_, user_id);
+  co_return without_secrets(std::move(updated));
 }
 
-Task<void> AdminUsers::unban(Principal actor, std::int64_t user_id, RequestMeta meta) {
+Task<UserRecord> AdminUsers::unban(Principal actor, std::int64_t user_id, RequestMeta meta) {
   require(actor, Permission::kManageUsers);
   UserRecord user = co_await load_target(deps_, user_id);
-  if (!user.banned_at) co_return;
+  if (!user.banned_at) co_return without_secrets(std::move(user));
   Effects effects;
   effects.audit.push_back(user_event("user.unbanned", actor.user_id, user_id, meta));
   co_await deps_.users.set_banned(user_id, false, std::move(effects));
+  UserRecord updated = co_await load_target(deps_, user_id);
+  co_return without_secrets(std::move(updated));
 }
 
 Task<void> AdminUsers::force_delete(Principal actor, std::int64_t user_id, RequestMeta meta) {

@@ -19,9 +19,10 @@ class AdminUsers {
   Task<UserDetail> view(Principal actor, std::int64_t user_id, RequestMeta meta);  // kReadUsers
   // role: kManageRoles; state/name: kManageUsers. Role or state changes end the user's sessions.
   Task<UserRecord> update(Principal actor, std::int64_t user_id, AdminUserPatch patch, RequestMeta meta);
-  Task<void> ban(Principal actor, std::int64_t user_id, std::string reason,
-                 RequestMeta meta);                                           // kManageUsers
-  Task<void> unban(Principal actor, std::int64_t user_id, RequestMeta meta);  // kManageUsers
+  // ban and unban return the account as it is afterwards.
+  Task<UserRecord> ban(Principal actor, std::int64_t user_id, std::string reason,
+                       RequestMeta meta);                                           // kManageUsers
+  Task<UserRecord> unban(Principal actor, std::int64_t user_id, RequestMeta meta);  // kManageUsers
   // Puts the account in pending_deletion due now; the anonymisation job takes it on its next run.
   Task<void> force_delete(Principal actor, std::int64_t user_id, RequestMeta meta);    // kManageUsers
   Task<std::vector<SessionRecord>> sessions(Principal actor, std::int64_t user_id);    // kReadUsers

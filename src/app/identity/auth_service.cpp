@@ -117,8 +117,6 @@ Task<void> AuthService::register_account(std::string email, std::string password
 
   // Hashed whether or not the address is taken: both answers take the same time.
   std::string password_hash = co_await deps_.hasher.hash(std::move(password));
-  const std::string link = deps_.secrets.random_token();
-  const std::string code = deps_.secrets.six_digit_code();
 
   NewUser user;
   user.email = fields.email;
@@ -127,23 +125,16 @@ Task<void> AuthService::register_account(std::string email, std::string password
   user.role = domain::Role::kCustomer;
   user.email_verified = false;
 
-  NewOneTimeToken verification;
-  verification.user_id = 0;
-  verification.purpose = TokenPurpose::kVerifyEmail;
-  verification.token_digest = deps_.secrets.digest(link);
-  verification.code_digest = deps_.secrets.digest(code);
-  verification.email = fields.email;
-  verification.expires_at = deps_.clock.now() + config_.verification_ttl;
-
+  auto verification =
+      code_and_link(deps_, config_, 0, TokenPurpose::kVerifyEmail, fields.email, fields.name, "verify_email");
   Effects if_created;
-  if_created.mails.emplace_back(fields.email, fields.name, "verify_email",
-                                Vars{{"name", fields.name}, {"code", code}, {"token", link}});
+  if_created.mails.push_back(std::move(verification.mail));
   if_created.audit.push_back(audit_event("account.registered", std::nullopt, "user", "", meta));
   // The owner of the address is told; the name typed by whoever registered is not put in their mail.
   Effects if_taken;
   if_taken.mails.emplace_back(fields.email, "", "account_exists", Vars{});
 
-  co_await deps_.users.create(std::move(user), std::move(verification), std::move(if_created),
+  co_await deps_.users.create(std::move(user), std::move(verification.token), std::move(if_created),
                               std::move(if_taken));
 }
 

@@ -100,23 +100,31 @@ UserRecord without_secrets(UserRecord user) {
   return user;
 }
 
-Task<void> send_verification(IdentityDeps deps, IdentityConfig config, UserRecord user,
-                             std::optional<std::int64_t> actor, RequestMeta meta) {
+CodeAndLink code_and_link(const IdentityDeps& deps, const IdentityConfig& config, std::int64_t user_id,
+                          TokenPurpose purpose, std::string email, std::string name,
+                          std::string template_id) {
   const std::string link = deps.secrets.random_token();
   const std::string code = deps.secrets.six_digit_code();
-  NewOneTimeToken token;
-  token.user_id = user.id;
-  token.purpose = TokenPurpose::kVerifyEmail;
-  token.token_digest = deps.secrets.digest(link);
-  token.code_digest = deps.secrets.digest(code);
-  token.email = user.email;
-  token.expires_at = deps.clock.now() + config.verification_ttl;
+  CodeAndLink out;
+  out.token.user_id = user_id;
+  out.token.purpose = purpose;
+  out.token.token_digest = deps.secrets.digest(link);
+  out.token.code_digest = deps.secrets.digest(code);
+  out.token.email = email;
+  out.token.expires_at = deps.clock.now() + config.verification_ttl;
+  std::map<std::string, std::string> vars{{"name", name}, {"code", code}, {"token", link}};
+  out.mail = OutgoingMail(std::move(email), std::move(name), std::move(template_id), std::move(vars));
+  return out;
+}
+
+Task<void> send_verification(IdentityDeps deps, IdentityConfig config, UserRecord user,
+                             std::optional<std::int64_t> actor, RequestMeta meta) {
+  auto issued =
+      code_and_link(deps, config, user.id, TokenPurpose::kVerifyEmail, user.email, user.name, "verify_email");
   Effects effects;
-  effects.mails.emplace_back(
-      user.email, user.name, "verify_email",
-      std::map<std::string, std::string>{{"name", user.name}, {"code", code}, {"token", link}});
+  effects.mails.push_back(std::move(issued.mail));
   effects.audit.push_back(user_event("email.verification_sent", actor, user.id, meta));
-  co_await deps.tokens.issue(std::move(token), std::move(effects));
+  co_await deps.tokens.issue(std::move(issued.token), std::move(effects));
 }
 
 Task<UserRecord> load_self(IdentityDeps deps, std::int64_t user_id) {

@@ -59,6 +59,16 @@ Task<void> require_password(IdentityDeps deps, IdentityConfig config, UserRecord
 // The record without its password hash: use cases never hand a hash out (profile, export, admin views).
 UserRecord without_secrets(UserRecord user);
 
+// A fresh 6-digit code and link token for `purpose`, addressed to `email`: the token to store (digests
+// only; user_id 0 lets UserStore::create fill in the new account) and the mail that carries the secrets
+// (`template_id` with vars name, code and token).
+struct CodeAndLink {
+  NewOneTimeToken token;
+  OutgoingMail mail;
+};
+CodeAndLink code_and_link(const IdentityDeps& deps, const IdentityConfig& config, std::int64_t user_id,
+                          TokenPurpose purpose, std::string email, std::string name, std::string template_id);
+
 // Issues a new email-verification code + link for `user` (earlier ones stop working) and mails it
 // ("verify_email"); audit "email.verification_sent" with `actor`.
 Task<void> send_verification(IdentityDeps deps, IdentityConfig config, UserRecord user,

@@ -105,19 +105,11 @@ void register_me_routes(Router& router, app::AccountService& accounts, TokenVeri
         [svc](Request& req, app::Principal principal) -> Task<Response> {
           auto password = password_of(req);
           auto meta = request_meta(req);
-          app::Principal caller = principal;
-          co_await svc->request_deletion(std::move(principal), std::move(password), std::move(meta));
-          // The due date is the use case's (its grace period): read it back. The deletion ended the caller's
-          // sessions, so a use case that refuses that read must not turn the done deletion into an error.
-          json due = nullptr;
-          try {
-            app::UserRecord user = co_await svc->me(std::move(caller));
-            due = time_or_null(user.deletion_due_at);
-          } catch (const domain::Error&) {
-          }
+          app::TimePoint due =
+              co_await svc->request_deletion(std::move(principal), std::move(password), std::move(meta));
           json out = json::object();
           out["state"] = "pending_deletion";
-          out["deletion_due_at"] = std::move(due);
+          out["deletion_due_at"] = time_or_null(due);
           co_return json_response(bhttp::status::accepted, out);
         });
 

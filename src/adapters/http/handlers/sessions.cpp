@@ -4,6 +4,7 @@
 
 #include "adapters/http/json_dto.hpp"
 #include "app/identity/account_service.hpp"
+#include "domain/identity/session_id.hpp"
 
 namespace bookstore::http {
 
@@ -24,7 +25,7 @@ void register_session_routes(Router& router, app::AccountService& accounts, Toke
         [svc](Request& req, app::Principal principal) -> Task<Response> {
           // Session ids are uuids: anything else names no session (and never reaches the database).
           std::string session_id(req.path_param("id"));
-          if (!is_uuid(session_id)) throw domain::Error::not_found("No such session");
+          if (!domain::is_session_id(session_id)) throw domain::Error::not_found("No such session");
           auto meta = request_meta(req);
           co_await svc->revoke_session(std::move(principal), std::move(session_id), std::move(meta));
           Response res{bhttp::status::no_content, 11};
