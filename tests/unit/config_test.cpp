@@ -94,4 +94,24 @@ TEST(Config, TheDebianCommonPasswordListLoads) {
   EXPECT_TRUE(set.count("password"));
 }
 
+TEST(Config, BookFilesAndTheUploadLimit) {
+  auto defaults = load(env({}));
+  EXPECT_EQ(defaults.max_upload_bytes, 104857600u);  // 100 MiB
+  EXPECT_EQ(defaults.book_files_dir, "");            // serve refuses to start without one
+  auto c = load(env({{"BOOKSTORE_BOOK_FILES_DIR", "/srv/books"}, {"BOOKSTORE_MAX_UPLOAD_BYTES", "5000000"}}));
+  EXPECT_EQ(c.book_files_dir, "/srv/books");
+  EXPECT_EQ(c.max_upload_bytes, 5000000u);
+  EXPECT_THROW(load(env({{"BOOKSTORE_MAX_UPLOAD_BYTES", "100m"}})), std::invalid_argument);
+  EXPECT_THROW(load(env({{"BOOKSTORE_MAX_UPLOAD_BYTES", "0"}})), std::invalid_argument);
+  // The upload route never gets less than every other route.
+  try {
+    load(env({{"BOOKSTORE_MAX_BODY_BYTES", "2000000"}, {"BOOKSTORE_MAX_UPLOAD_BYTES", "1000000"}}));
+    FAIL() << "expected an error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("BOOKSTORE_MAX_UPLOAD_BYTES"), std::string::npos) << e.what();
+  }
+  auto help = bookstore::config::help_text();
+  EXPECT_NE(help.find("BOOKSTORE_BOOK_FILES_DIR"), std::string::npos);
+  EXPECT_NE(help.find("BOOKSTORE_MAX_UPLOAD_BYTES"), std::string::npos);
+}
 }  // namespace

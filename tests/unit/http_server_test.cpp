@@ -23,6 +23,8 @@
 #include <boost/beast/http/write.hpp>
 #include <nlohmann/json.hpp>
 
+#include "adapters/http/response.hpp"
+#include "adapters/http/router.hpp"
 #include "adapters/http/routes.hpp"
 #include "adapters/log/log.hpp"
 #include "adapters/metrics/metrics.hpp"
@@ -400,6 +402,104 @@ TEST_F(HttpServer, DrainForceClosesAfterTheGrace) {
   net::co_spawn(ioc_, server_->drain(200ms), net::use_future).get();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
   EXPECT_TRUE(busy.closed_by_peer());
+}
+
+// The book file upload, PUT /api/v1/admin/books/{id}/file, may send up to max_upload_bytes; every
+// other route, and any other method on that path, keeps max_body_bytes.
+class HttpServerUploadLimit : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log_dir_ =
+        std::filesystem::temp_directory_path() / ("bookstore-http-upload-test-" + std::to_string(::getpid()));
+    log::init({.dir = log_dir_.string(), .to_stdout = false});
+    auto size_of_body = [](http::Request& req) -> Task<http::Response> {
+      co_return http::raw_json_response(bhttp::status::ok,
+                                        "{\"bytes\":" + std::to_string(req.body().size()) + "}");
+    };
+    router_.put("/api/v1/admin/books/{id}/file", size_of_body);
+    router_.post("/api/v1/admin/books/{id}/file", size_of_body);
+    router_.put("/api/v1/admin/books/{id}", size_of_body);
+    router_.post("/echo-size", size_of_body);
+    http::ServerConfig config;
+    config.port = 0;
+    config.max_body_bytes = 1024;
+    config.max_upload_bytes = 8192;
+    config.read_timeout = 2s;
+    server_ = std::make_unique<http::Server>(ioc_, router_, config);
+    server_->start();
+    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { ioc_.run(); });
+  }
+  void TearDown() override {
+    net::co_spawn(ioc_, server_->drain(1s), net::use_future).get();
+    work_.reset();
+    ioc_.stop();
+    for (auto& t : threads_) t.join();
+    server_.reset();
+    log::shutdown();
+    std::filesystem::remove_all(log_dir_);
+  }
+  Response send(bhttp::verb method, std::string target, std::size_t bytes) {
+    Client c(server_->port());
+    bhttp::request<bhttp::string_body> req{method, target, 11};
+    req.set(bhttp::field::content_type, "application/octet-stream");
+    req.body() = std::string(bytes, 'b');
+    return c.send(std::move(req));
+  }
+  // The body in chunks of 600 bytes (no Content-Length: the limit is counted as the chunks arrive).
+  Response send_chunked(std::string target, int chunks) {
+    Client c(server_->port());
+    std::string raw = "PUT " + target + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < chunks; ++i) raw += "258\r\n" + std::string(600, 'c') + "\r\n";
+    raw += "0\r\n\r\n";
+    c.write_raw(raw);
+    return c.read();
+  }
+
+  http::Router router_;
+  net::io_context ioc_;
+  net::executor_work_guard<net::io_context::executor_type> work_ = net::make_work_guard(ioc_);
+  std::unique_ptr<http::Server> server_;
+  std::vector<std::thread> threads_;
+  std::filesystem::path log_dir_;
+};
+
+TEST_F(HttpServerUploadLimit, TheUploadRouteTakesBodiesUpToTheUploadLimit) {
+  auto above_body_limit = send(bhttp::verb::put, "/api/v1/admin/books/42/file", 5000);
+  EXPECT_EQ(above_body_limit.result(), bhttp::status::ok);
+  EXPECT_EQ(body_of(above_body_limit)["bytes"], 5000);
+  EXPECT_TRUE(above_body_limit.keep_alive());
+  EXPECT_EQ(body_of(send(bhttp::verb::put, "/api/v1/admin/books/42/file", 8192))["bytes"], 8192);
+  EXPECT_EQ(body_of(send(bhttp::verb::put, "/api/v1/admin/books/b-7/file?replace=1", 3000))["bytes"], 3000);
+  EXPECT_EQ(body_of(send_chunked("/api/v1/admin/books/42/file", 5))["bytes"], 3000);
+
+  auto too_large = send(bhttp::verb::put, "/api/v1/admin/books/42/file", 8193);
+  EXPECT_EQ(too_large.result(), bhttp::status::payload_too_large);
+  EXPECT_EQ(too_large[bhttp::field::content_type], "application/problem+json");
+  EXPECT_NE(body_of(too_large)["detail"].get<std::string>().find("8192 bytes"), std::string::npos)
+      << too_large.body();
+  EXPECT_FALSE(too_large.keep_alive());
+  EXPECT_EQ(send_chunked("/api/v1/admin/books/42/file", 14).result(), bhttp::status::payload_too_large);
+}
+
+TEST_F(HttpServerUploadLimit, EveryOtherRouteKeepsTheBodyLimit) {
+  EXPECT_EQ(body_of(send(bhttp::verb::post, "/echo-size", 1024))["bytes"], 1024);
+  auto other = send(bhttp::verb::post, "/echo-size", 2000);
+  EXPECT_EQ(other.result(), bhttp::status::payload_too_large);
+  EXPECT_NE(body_of(other)["detail"].get<std::string>().find("1024 bytes"), std::string::npos)
+      << other.body();
+  // Another method on the upload path, and paths that only look like it.
+  EXPECT_EQ(send(bhttp::verb::post, "/api/v1/admin/books/42/file", 2000).result(),
+            bhttp::status::payload_too_large);
+  EXPECT_EQ(send(bhttp::verb::put, "/api/v1/admin/books/42", 2000).result(),
+            bhttp::status::payload_too_large);
+  EXPECT_EQ(send(bhttp::verb::put, "/api/v1/admin/books/42/files", 2000).result(),
+            bhttp::status::payload_too_large);
+  EXPECT_EQ(send(bhttp::verb::put, "/api/v1/admin/books/4/2/file", 2000).result(),
+            bhttp::status::payload_too_large);
+  EXPECT_EQ(send(bhttp::verb::put, "/api/v1/admin/books//file", 2000).result(),
+            bhttp::status::payload_too_large);
+  EXPECT_EQ(send(bhttp::verb::put, "/x/api/v1/admin/books/42/file", 2000).result(),
+            bhttp::status::payload_too_large);
 }
 
 }  // namespace

@@ -18,6 +18,8 @@ const std::vector<Variable>& variables() {
       {"BOOKSTORE_PORT", "8080", "port the HTTP server binds"},
       {"BOOKSTORE_THREADS", "0", "event-loop threads; 0 means one per core"},
       {"BOOKSTORE_MAX_BODY_BYTES", "1048576", "largest request body accepted (413 above)"},
+      {"BOOKSTORE_MAX_UPLOAD_BYTES", "104857600",
+       "largest body of PUT /api/v1/admin/books/{id}/file, the book file upload (413 above)"},
       {"BOOKSTORE_MAX_HEADER_BYTES", "16384", "largest request header block accepted (431 above)"},
       {"BOOKSTORE_READ_TIMEOUT_MS", "15000", "time allowed to read one whole request"},
       {"BOOKSTORE_IDLE_TIMEOUT_MS", "60000", "keep-alive connections idle longer than this are closed"},
@@ -85,6 +87,8 @@ const std::vector<Variable>& variables() {
       {"BOOKSTORE_SMTP_REQUIRE_TLS", "0",
        "1: always refuse to send without TLS; 0: TLS required except to a loopback server"},
       {"BOOKSTORE_MAIL_FROM", "Bookstore <no-reply@bookstore.local>", "From of every mail"},
+      {"BOOKSTORE_BOOK_FILES_DIR", "",
+       "directory of the uploaded book files, made (mode 0700) if missing; empty: serve refuses to start"},
       {"BOOKSTORE_TEST_JOBS", "0", "1 registers the test.* job kinds used by the test suite"},
       {"BOOKSTORE_TEST_ROUTES", "0", "1 adds the /_test/* routes (fail, sleep) used by the test suite"},
   };
@@ -143,6 +147,11 @@ Config load(const std::function<const char*(const char*)>& getenv) {
   c.threads = r.integer<unsigned>("BOOKSTORE_THREADS", 0, 256);
   if (c.threads == 0) c.threads = std::max(1u, std::thread::hardware_concurrency());
   c.max_body_bytes = r.integer<std::size_t>("BOOKSTORE_MAX_BODY_BYTES", 1024, std::size_t{1} << 30);
+  c.max_upload_bytes = r.integer<std::size_t>("BOOKSTORE_MAX_UPLOAD_BYTES", 1024, std::size_t{1} << 30);
+  if (c.max_upload_bytes < c.max_body_bytes)
+    throw std::invalid_argument(
+        fmt::format("BOOKSTORE_MAX_UPLOAD_BYTES={} is below BOOKSTORE_MAX_BODY_BYTES={}", c.max_upload_bytes,
+                    c.max_body_bytes));
   c.max_header_bytes = r.integer<std::size_t>("BOOKSTORE_MAX_HEADER_BYTES", 1024, 1 << 20);
   c.read_timeout = std::chrono::milliseconds(r.integer<long>("BOOKSTORE_READ_TIMEOUT_MS", 100));
   c.idle_timeout = std::chrono::milliseconds(r.integer<long>("BOOKSTORE_IDLE_TIMEOUT_MS", 100));
@@ -206,6 +215,7 @@ Config load(const std::function<const char*(const char*)>& getenv) {
   c.smtp_password = r.text("BOOKSTORE_SMTP_PASSWORD");
   c.smtp_require_tls = r.flag("BOOKSTORE_SMTP_REQUIRE_TLS");
   c.mail_from = r.text("BOOKSTORE_MAIL_FROM");
+  c.book_files_dir = r.text("BOOKSTORE_BOOK_FILES_DIR");
   c.test_jobs = r.flag("BOOKSTORE_TEST_JOBS");
   c.test_routes = r.flag("BOOKSTORE_TEST_ROUTES");
   return c;

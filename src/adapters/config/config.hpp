@@ -26,6 +26,7 @@ struct Config {
   unsigned short port = 0;
   unsigned threads = 0;
   std::size_t max_body_bytes = 0;
+  std::size_t max_upload_bytes = 0;  // body limit of the book file upload route (see http/server.hpp)
   std::size_t max_header_bytes = 0;
   std::chrono::milliseconds read_timeout{};
   std::chrono::milliseconds idle_timeout{};
@@ -87,6 +88,9 @@ struct Config {
   std::string smtp_password;
   bool smtp_require_tls = false;
   std::string mail_from;
+
+  // Catalog
+  std::string book_files_dir;  // empty: serve refuses to start (catalog::LocalBookFiles)
 
   bool test_jobs = false;
   bool test_routes = false;

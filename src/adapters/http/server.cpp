@@ -44,6 +44,7 @@ ServerConfig server_config(const config::Config& c) {
   s.address = c.listen_address;
   s.port = c.port;
   s.max_body_bytes = c.max_body_bytes;
+  s.max_upload_bytes = c.max_upload_bytes;
   s.max_header_bytes = c.max_header_bytes;
   s.read_timeout = c.read_timeout;
   s.idle_timeout = c.idle_timeout;
@@ -60,6 +61,18 @@ struct Session {
   // Only touched on the session's strand.
   enum class State { kIdle, kReading, kBusy } state = State::kIdle;
 };
+
+// PUT /api/v1/admin/books/{id}/file, the book file upload: its body may be up to max_upload_bytes.
+bool is_upload_route(bhttp::verb method, std::string_view target) {
+  static constexpr std::string_view kPrefix = "/api/v1/admin/books/";
+  static constexpr std::string_view kSuffix = "/file";
+  if (method != bhttp::verb::put) return false;
+  target = target.substr(0, target.find('?'));
+  if (!target.starts_with(kPrefix) || !target.ends_with(kSuffix)) return false;
+  if (target.size() <= kPrefix.size() + kSuffix.size()) return false;
+  const auto id = target.substr(kPrefix.size(), target.size() - kPrefix.size() - kSuffix.size());
+  return id.find('/') == std::string_view::npos;
+}
 
 bool is_http_parse_error(const beast::error_code& ec) {
   return ec.category() == beast::http::make_error_code(beast::http::error::bad_method).category();
@@ -244,11 +257,24 @@ Task<void> Server::Impl::run_session(std::shared_ptr<Session> s) {
     parser.emplace();
     parser->header_limit(
         static_cast<std::uint32_t>(std::min<std::size_t>(config.max_header_bytes, UINT32_MAX)));
-    parser->body_limit(config.max_body_bytes);
+    // The largest limit while the header is read (Beast checks Content-Length against it when the
+    // header ends); the route's own limit is set right after, before any body byte is parsed.
+    const std::size_t upload_limit = std::max(config.max_body_bytes, config.max_upload_bytes);
+    parser->body_limit(upload_limit);
     // One deadline for the whole request, so a client trickling bytes (slowloris) cannot hold on.
     s->stream.expires_after(config.read_timeout);
     co_await bhttp::async_read_header(s->stream, buffer, *parser,
                                       net::redirect_error(net::use_awaitable, ec));
+    std::size_t body_limit = config.max_body_bytes;
+    if ((!ec || ec == bhttp::error::body_limit) &&
+        is_upload_route(parser->get().method(), parser->get().target())) {
+      body_limit = upload_limit;
+    }
+    if (!ec) {
+      parser->body_limit(body_limit);  // chunked bodies are counted against it as they arrive
+      if (auto length = parser->content_length(); length && *length > body_limit)
+        ec = bhttp::error::body_limit;
+    }
     if (!ec && !parser->is_done()) {
       // curl and others wait up to a second for this before sending a body; the Content-Length was
       // already checked against the limit, so a too-large body gets its 413 instead.
@@ -267,9 +293,8 @@ Task<void> Server::Impl::run_session(std::shared_ptr<Session> s) {
     std::optional<Problem> read_problem;
     if (ec) {
       if (ec == bhttp::error::body_limit) {
-        read_problem =
-            problem_for(domain::ErrorCode::kPayloadTooLarge,
-                        "The request body exceeds " + std::to_string(config.max_body_bytes) + " bytes");
+        read_problem = problem_for(domain::ErrorCode::kPayloadTooLarge,
+                                   "The request body exceeds " + std::to_string(body_limit) + " bytes");
       } else if (ec == bhttp::error::header_limit) {
         read_problem = header_too_large_problem();
       } else if (is_http_parse_error(ec) && ec != bhttp::error::end_of_stream &&

@@ -40,6 +40,11 @@ struct ServerConfig {
   std::chrono::milliseconds write_timeout{30'000};  // to write one response
   // Peers whose X-Real-IP / X-Forwarded-For is believed (see middleware.hpp).
   TrustedProxies trusted_proxies = TrustedProxies::parse("127.0.0.1,::1");
+  // The one exception to max_body_bytes: the book file upload, PUT /api/v1/admin/books/{id}/file (the
+  // request target, query aside, matches ^/api/v1/admin/books/[^/]+/file$), may send up to this many
+  // bytes (at least max_body_bytes). The route is told apart by the request line, before the body is
+  // read; every other method and target keeps max_body_bytes.
+  std::size_t max_upload_bytes = 100 * 1024 * 1024;
 };
 
 ServerConfig server_config(const config::Config& config);
