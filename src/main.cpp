@@ -35,6 +35,7 @@
 #include "adapters/metrics/metrics.hpp"
 #include "adapters/pg/migrations.hpp"
 #include "adapters/pg/pool.hpp"
+#include "adapters/wiring/catalog_module.hpp"
 #include "adapters/wiring/identity_module.hpp"
 #include "app/identity/admin_users.hpp"
 #include "app/ops/readiness.hpp"
@@ -228,6 +229,8 @@ int run_service(const config::Config& cfg, bool with_http) {
   app::CheckReadiness readiness(db_status);
   wiring::IdentityModule identity(cfg, pool, io.get_executor(), wiring::IdentityModule::Keys::kConfigured,
                                   &registry);
+  std::unique_ptr<wiring::CatalogModule> catalog;
+  if (with_http) catalog = std::make_unique<wiring::CatalogModule>(cfg, pool, identity.secrets());
 
   std::unique_ptr<http::Router> router;
   std::unique_ptr<http::Server> server;
@@ -242,6 +245,8 @@ int run_service(const config::Config& cfg, bool with_http) {
     deps.auth = &identity.auth();
     deps.accounts = &identity.accounts();
     deps.admin_users = &identity.admin_users();
+    deps.catalog = &catalog->catalog();
+    deps.inventory = &catalog->inventory();
     deps.published_keys = [&identity] { return identity.published_keys(); };
     deps.auth_rate_limit.per_second = cfg.auth_rate_per_second;
     deps.auth_rate_limit.burst = cfg.auth_burst;

@@ -12,10 +12,16 @@
 #include "adapters/http/routes.hpp"
 #include "adapters/metrics/metrics.hpp"
 #include "adapters/pg/pool.hpp"
+#include "app/catalog/catalog_service.hpp"
+#include "app/catalog/inventory.hpp"
 #include "app/identity/account_service.hpp"
 #include "app/identity/admin_users.hpp"
 #include "app/identity/auth_service.hpp"
 #include "app/ops/readiness.hpp"
+#include "fakes/fake_book_files.hpp"
+#include "fakes/fake_book_search.hpp"
+#include "fakes/fake_book_store.hpp"
+#include "fakes/fake_clock.hpp"
 #include "fakes/fake_identity.hpp"
 
 namespace {
@@ -170,6 +176,13 @@ TEST_F(HttpIdentityRoutes, OpenApiDocumentsEveryRouteAndNothingElse) {
   app::CheckReadiness readiness(db);
   boost::asio::io_context ioc;
   pg::Pool pool(ioc.get_executor(), pg::PoolConfig{.conninfo = "host=/nonexistent"});
+  fakes::FakeClock catalog_clock;
+  fakes::FakeBookStore books(catalog_clock);
+  fakes::FakeBookFiles files;
+  fakes::FakeBookSearch search;
+  fakes::FakeSecrets secrets;
+  app::CatalogService catalog(search, books, secrets);
+  app::Inventory inventory(books, files, catalog_clock);
   http::Router all;
   http::register_routes(all, {.readiness = &readiness,
                               .metrics = &registry,
@@ -180,6 +193,8 @@ TEST_F(HttpIdentityRoutes, OpenApiDocumentsEveryRouteAndNothingElse) {
                               .accounts = &accounts,
                               .admin_users = &admin,
                               .published_keys = published_keys,
+                              .catalog = &catalog,
+                              .inventory = &inventory,
                               .test_anonymise_now = [](std::string) -> Task<int> { co_return 0; }});
   std::set<std::pair<std::string, std::string>> routed;
   for (const auto& r : all.routes())

@@ -6,9 +6,11 @@
 
 #include "adapters/http/auth.hpp"
 #include "adapters/http/handlers/admin_audit.hpp"
+#include "adapters/http/handlers/admin_books.hpp"
 #include "adapters/http/handlers/admin_users.hpp"
 #include "adapters/http/handlers/auth.hpp"
 #include "adapters/http/handlers/bench.hpp"
+#include "adapters/http/handlers/books.hpp"
 #include "adapters/http/handlers/me.hpp"
 #include "adapters/http/handlers/ops.hpp"
 #include "adapters/http/handlers/sessions.hpp"
@@ -26,6 +28,7 @@ void register_routes(Router& router, const RouteDeps& deps) {
   if (deps.bench_pool) register_bench_routes(router, pgbench_account_lookup(*deps.bench_pool));
 
   if (deps.published_keys) register_well_known_routes(router, deps.published_keys);
+  if (deps.catalog) register_book_routes(router, *deps.catalog);
   if (deps.auth) {
     const app::AuthService* auth = deps.auth;
     TokenVerifier verify = [auth](std::string_view token) { return auth->authenticate(token); };
@@ -41,6 +44,7 @@ void register_routes(Router& router, const RouteDeps& deps) {
       register_admin_user_routes(router, *deps.admin_users, verify);
       register_admin_audit_routes(router, *deps.admin_users, verify);
     }
+    if (deps.inventory) register_admin_book_routes(router, *deps.inventory, verify);
   }
   // Resources of later features: register_<resource>_routes(router, ...) here, documented in openapi.json.
 }

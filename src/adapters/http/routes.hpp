@@ -14,6 +14,8 @@ class CheckReadiness;
 class AuthService;
 class AccountService;
 class AdminUsers;
+class CatalogService;
+class Inventory;
 }  // namespace bookstore::app
 namespace bookstore::metrics {
 class Registry;
@@ -39,6 +41,10 @@ struct RouteDeps {
   std::function<nlohmann::json()> published_keys{};
   // The service's own per-address limit on POST /api/v1/auth/* (per_second or burst 0: none).
   RateLimitSettings auth_rate_limit{};
+  // The catalog. catalog non-null: the public /api/v1/books, /genres and /authors routes; inventory
+  // (needs auth for its tokens): /api/v1/admin/books*.
+  app::CatalogService* catalog = nullptr;
+  app::Inventory* inventory = nullptr;
   // Set with test_routes: POST /_test/identity/anonymise-now runs the account anonymisation at once.
   std::function<Task<int>(std::string email)> test_anonymise_now{};
 };

@@ -173,6 +173,10 @@ app::UserStore& IdentityModule::users() {
   return parts_->users;
 }
 
+app::Secrets& IdentityModule::secrets() {
+  return parts_->secrets;
+}
+
 nlohmann::json IdentityModule::published_keys() const {
   nlohmann::json keys = nlohmann::json::array();
   for (const auto& k : parts_->codec.published_keys()) keys.push_back({{"kid", k.kid}, {"paserk", k.paserk}});

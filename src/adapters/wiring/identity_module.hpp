@@ -28,6 +28,7 @@ class AuthService;
 class AccountService;
 class AdminUsers;
 class UserStore;
+class Secrets;
 }  // namespace bookstore::app
 
 namespace bookstore::wiring {
@@ -51,6 +52,9 @@ class IdentityModule {
   app::AccountService& accounts();
   app::AdminUsers& admin_users();
   app::UserStore& users();
+  // Random tokens and the keyed digest (keyed by the local key, so the same on every instance); the
+  // catalog signs its cursors with it.
+  app::Secrets& secrets();
   // {"keys": [{"kid": "k4.pid...", "paserk": "k4.public..."}]}: GET /.well-known/paserk
   nlohmann::json published_keys() const;
 
