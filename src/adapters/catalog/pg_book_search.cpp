@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/jobs/queue.hpp"
+
 namespace bookstore::catalog {
 
 namespace {
@@ -194,15 +196,6 @@ const std::string& search_statement(BookSort sort, bool text, bool facets) {
 
 namespace {
 
-std::string int_array_literal(const std::vector<std::int64_t>& values) {
-  std::string s = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) s += ',';
-    s += std::to_string(values[i]);
-  }
-  return s + "}";
-}
-
 std::vector<app::AuthorRef> authors_from(std::string_view text) {
   std::vector<app::AuthorRef> out;
   if (text.empty()) return out;
@@ -381,17 +374,8 @@ std::string_view corrections_statement() {
 }
 
 std::string text_array_literal(const std::vector<std::string>& values) {
-  std::string s = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) s += ',';
-    s += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') s += '\\';
-      s += c;
-    }
-    s += '"';
-  }
-  return s + "}";
+  std::vector<std::optional<std::string>> elements(values.begin(), values.end());
+  return jobs::array_literal(elements);
 }
 
 Task<app::SearchPage> PgBookSearch::search(app::SearchPlan plan) {
@@ -400,7 +384,7 @@ Task<app::SearchPage> PgBookSearch::search(app::SearchPlan plan) {
   std::vector<pg::Param> params{
       pg::to_param(plan.tsquery),
       f.genres.empty() ? pg::Param{} : pg::Param{text_array_literal(f.genres)},
-      f.authors.empty() ? pg::Param{} : pg::Param{int_array_literal(f.authors)},
+      f.authors.empty() ? pg::Param{} : pg::Param{jobs::array_literal(f.authors)},
       pg::to_param(f.language),
       pg::to_param(f.price_min),
       pg::to_param(f.price_max),

@@ -43,7 +43,7 @@ const std::string& search_statement(app::BookSort sort, bool text, bool facets);
 std::string_view synonyms_statement();
 std::string_view corrections_statement();
 
-// A PostgreSQL array literal of text values ({"a","b\"c"}), for text[] parameters.
+// A PostgreSQL array literal of text values, for text[] parameters (jobs::array_literal).
 std::string text_array_literal(const std::vector<std::string>& values);
 
 }  // namespace bookstore::catalog
