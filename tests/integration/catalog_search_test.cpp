@@ -238,6 +238,12 @@ TEST_F(CatalogSearchDb, SuggestAndAuthors) {
   EXPECT_EQ(s.books.front().title, "Harry Potter and the Philosopher's Stone");
   EXPECT_EQ(s.books.front().authors, std::vector<std::string>{"J. K. Rowling"});
 
+  // A prefix longer than the stem of its word: "darkne" is no prefix of the stored 'dark' (darkness), so
+  // the whole words of the word list that start with it stand in.
+  testing::run(io_, [&]() -> Task<void> { s = co_await catalog_->suggest("darkne", 5); });
+  ASSERT_FALSE(s.books.empty());
+  EXPECT_EQ(s.books.front().title, "The Left Hand of Darkness");
+
   std::vector<app::AuthorMatch> authors;
   testing::run(io_, [&]() -> Task<void> { authors = co_await catalog_->find_authors("garsia", 5); });
   ASSERT_FALSE(authors.empty());

@@ -270,6 +270,11 @@ TEST_F(CatalogSearchTest, SuggestMakesTheLastWordAPrefix) {
   EXPECT_EQ(search.last_suggest[1], "pot");
   EXPECT_EQ(search.last_suggest[2], "5");
 
+  // Whole words that start with the prefix count too: the stemmed text has 'run' for 'running'.
+  search.completion_table["runni"] = {"running", "runnings"};
+  run(catalog.suggest("runni", 5));
+  EXPECT_EQ(search.last_suggest[0], "( 'runni':* | 'running' | 'runnings' )");
+
   search.last_suggest.clear();
   EXPECT_TRUE(run(catalog.suggest("-only", 5)).books.empty());
   EXPECT_TRUE(search.last_suggest.empty());  // nothing positive to suggest from

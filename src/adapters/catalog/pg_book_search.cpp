@@ -332,6 +332,13 @@ SELECT w.word, c.word
    AND c.distance <= 0.6
  ORDER BY w.word, c.distance, c.word)";
 
+// A range over the primary key: under the cluster's C.UTF-8 collation words sort by code point, so
+// everything that starts with the prefix lies between it and the prefix followed by the last code point.
+constexpr std::string_view kCompletions = R"(
+SELECT word FROM catalog_words
+ WHERE word >= catalog_fold($1::text) AND word < catalog_fold($1::text) || chr(1114111)
+ ORDER BY word LIMIT $2::integer)";
+
 // The 50 best text matches by the index, then the most popular of those first.
 constexpr std::string_view kSuggestBooks = R"(
 SELECT b.id, b.title,
@@ -433,6 +440,14 @@ Task<std::map<std::string, std::vector<std::string>>> PgBookSearch::corrections(
   if (words.empty()) co_return out;
   auto r = co_await pool_.query(kCorrections, text_array_literal(words));
   for (int i = 0; i < r.rows(); ++i) out[std::string(r.text(i, 0))].emplace_back(r.text(i, 1));
+  co_return out;
+}
+
+Task<std::vector<std::string>> PgBookSearch::completions(std::string prefix, int limit) {
+  std::vector<std::string> out;
+  if (prefix.empty()) co_return out;
+  auto r = co_await pool_.query(kCompletions, prefix, limit);
+  for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0));
   co_return out;
 }
 

@@ -24,6 +24,7 @@ class PgBookSearch final : public app::BookSearch {
   Task<app::SearchPage> search(app::SearchPlan plan) override;
   Task<std::map<std::string, std::vector<std::string>>> synonyms(std::vector<std::string> terms) override;
   Task<std::map<std::string, std::vector<std::string>>> corrections(std::vector<std::string> words) override;
+  Task<std::vector<std::string>> completions(std::string prefix, int limit) override;
   Task<app::Suggestions> suggest(std::string tsquery, std::string prefix, int limit) override;
   // Counting every genre's books reads the whole catalog, so the answer is kept for a minute.
   Task<std::vector<app::GenreCount>> genres() override;

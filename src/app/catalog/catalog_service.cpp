@@ -194,13 +194,19 @@ Task<SearchResult> CatalogService::search(SearchRequest request) {
 Task<Suggestions> CatalogService::suggest(std::string q, int limit) {
   auto query = domain::parse_search_query(q);
   if (!domain::has_positive_terms(query)) co_return Suggestions{};
-  std::string tsquery = domain::to_tsquery_text(query, {}, {}, true);
   // The last word typed, for author names that start with it.
   std::string prefix;
   for (auto it = query.clauses.rbegin(); it != query.clauses.rend() && prefix.empty(); ++it) {
     if (!it->negated && !it->alternatives.empty() && !it->alternatives.front().words.empty())
       prefix = it->alternatives.front().words.back();
   }
+  // It matches as a prefix of the stemmed text and, through the word list, as the start of whole words.
+  domain::Corrections completions;
+  if (!prefix.empty()) {
+    auto words = co_await search_.completions(prefix, kMaxCompletions);
+    if (!words.empty()) completions[prefix] = std::move(words);
+  }
+  std::string tsquery = domain::to_tsquery_text(query, {}, completions, true);
   co_return co_await search_.suggest(std::move(tsquery), std::move(prefix), limit);
 }
 

@@ -47,6 +47,7 @@ struct SearchResult {
 
 inline constexpr int kMaxSearchLimit = 100;
 inline constexpr int kMaxSuggestLimit = 10;
+inline constexpr int kMaxCompletions = 20;  // words a typed prefix may stand for in type-ahead
 inline constexpr std::int64_t kTooFewMatches = 3;
 
 class CatalogService {

@@ -120,6 +120,10 @@ class BookSearch {
   // first); known words and words with nothing close are left out.
   virtual Task<std::map<std::string, std::vector<std::string>>> corrections(
       std::vector<std::string> words) = 0;
+  // Words of the catalog's titles and author names that start with `prefix` (folded), at most `limit`:
+  // type-ahead matches them whole, since the stemmed text no longer holds what was typed ('runni' is
+  // a prefix of 'running', stored as 'run').
+  virtual Task<std::vector<std::string>> completions(std::string prefix, int limit) = 0;
   // Books whose text matches the tsquery (its last word a prefix), most relevant and popular first, and
   // authors whose name starts like `prefix` (folded).
   virtual Task<Suggestions> suggest(std::string tsquery, std::string prefix, int limit) = 0;

@@ -37,6 +37,11 @@ class FakeBookSearch : public app::BookSearch {
       if (auto it = correction_table.find(w); it != correction_table.end()) out[w] = it->second;
     co_return out;
   }
+  std::map<std::string, std::vector<std::string>> completion_table;
+  Task<std::vector<std::string>> completions(std::string prefix, int) override {
+    auto it = completion_table.find(prefix);
+    co_return it == completion_table.end() ? std::vector<std::string>{} : it->second;
+  }
   Task<app::Suggestions> suggest(std::string tsquery, std::string prefix, int limit) override {
     last_suggest = {tsquery, prefix, std::to_string(limit)};
     co_return app::Suggestions{};
