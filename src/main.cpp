@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -23,6 +24,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "adapters/catalog/catalog_seed.hpp"
 #include "adapters/config/config.hpp"
 #include "adapters/crypto/key_ring.hpp"
 #include "adapters/http/router.hpp"
@@ -46,7 +48,7 @@ using namespace bookstore;
 
 namespace {
 
-enum class Command { kServe, kWorker, kMigrate, kAdminCreate, kKeysGenerate, kHelp };
+enum class Command { kServe, kWorker, kMigrate, kAdminCreate, kKeysGenerate, kSeed, kHelp };
 
 std::optional<Command> parse_command(int argc, char** argv) {
   if (argc < 2) return Command::kServe;
@@ -57,6 +59,7 @@ std::optional<Command> parse_command(int argc, char** argv) {
   if (c == "migrate") return Command::kMigrate;
   if (c == "admin" && sub == "create") return Command::kAdminCreate;
   if (c == "keys" && sub == "generate") return Command::kKeysGenerate;
+  if (c == "seed") return Command::kSeed;
   if (c == "help" || c == "--help" || c == "-h") return Command::kHelp;
   return std::nullopt;
 }
@@ -155,6 +158,85 @@ int run_admin_create(const config::Config& cfg, int argc, char** argv) {
     co_await pg::migrate(pool);
     auto id = co_await identity.admin_users().create_admin(email, *password, name);
     std::printf("created administrator %s (id %lld)\n", email.c_str(), static_cast<long long>(id));
+  });
+  pool.close();
+  return status;
+}
+
+// `bookstore seed --books N [--seed S]` and `bookstore seed --demo` (src/adapters/catalog/catalog_seed.hpp):
+// pending migrations first, then the catalog; what was loaded and how fast on standard output.
+int run_seed(const config::Config& cfg, int argc, char** argv) {
+  auto usage = [] {
+    std::fprintf(stderr,
+                 "usage: bookstore seed --books N [--seed S]   (N from 1 to %lld, S a non-negative integer)\n"
+                 "       bookstore seed --demo\n",
+                 static_cast<long long>(catalog::kMaxSeedBooks));
+    return 2;
+  };
+  auto number = [](std::string_view text, auto& out) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size();
+  };
+  std::optional<std::int64_t> books;
+  std::optional<std::uint64_t> seed;
+  bool demo = false;
+  for (int i = 2; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--demo" && !demo) {
+      demo = true;
+    } else if (a == "--books" && i + 1 < argc && !books) {
+      std::int64_t n = 0;
+      if (!number(argv[++i], n) || n < 1 || n > catalog::kMaxSeedBooks) return usage();
+      books = n;
+    } else if (a == "--seed" && i + 1 < argc && !seed) {
+      std::uint64_t s = 0;
+      if (!number(argv[++i], s)) return usage();
+      seed = s;
+    } else {
+      return usage();
+    }
+  }
+  if (demo == books.has_value() || (demo && seed)) return usage();
+
+  asio::io_context io(1);
+  pg::Pool pool(io.get_executor(), {cfg.database_url, 2, cfg.db_acquire_timeout, cfg.db_connect_timeout, 0});
+  int status = run_command("seed", io, [&]() -> asio::awaitable<void> {
+    co_await pg::migrate(pool);
+    if (demo) {
+      auto report = co_await catalog::seed_demo(pool);
+      if (report.loaded) {
+        std::printf("demo catalog: loaded %lld books in %.1f s\n", static_cast<long long>(report.books),
+                    report.elapsed.count());
+      } else {
+        std::printf("demo catalog: not loaded, the catalog already has %lld books\n",
+                    static_cast<long long>(report.books));
+      }
+      co_return;
+    }
+    catalog::SeedOptions options;
+    options.books = *books;
+    options.seed = seed.value_or(1);
+    auto progress = [](const catalog::SeedProgress& p) {
+      double s = p.elapsed.count();
+      if (p.phase == "authors") {
+        std::printf("seed: %lld authors ready (%.1f s)\n", static_cast<long long>(p.done), s);
+      } else if (p.phase == "books") {
+        std::printf("seed: %lld/%lld books (%.1f s, %.0f books/s)\n", static_cast<long long>(p.done),
+                    static_cast<long long>(p.total), s, s > 0 ? static_cast<double>(p.done) / s : 0.0);
+      } else if (p.phase == "index") {
+        std::printf("seed: building the search index (%.1f s)\n", s);
+      } else {
+        std::printf("seed: analyzing (%.1f s)\n", s);
+      }
+      std::fflush(stdout);
+    };
+    auto report = co_await catalog::seed_catalog(pool, options, progress);
+    double s = report.elapsed.count();
+    std::printf("seeded %lld books (%lld authors, %lld publishers, seed %llu) in %.1f s: %.0f books/s%s\n",
+                static_cast<long long>(report.books), static_cast<long long>(report.authors),
+                static_cast<long long>(report.publishers), static_cast<unsigned long long>(options.seed), s,
+                s > 0 ? static_cast<double>(report.books) / s : 0.0,
+                report.bulk ? " (one transaction, search index rebuilt)" : "");
   });
   pool.close();
   return status;
@@ -367,6 +449,8 @@ int main(int argc, char** argv) {
         return run_service(cfg, false);
       case Command::kAdminCreate:
         return run_admin_create(cfg, argc, argv);
+      case Command::kSeed:
+        return run_seed(cfg, argc, argv);
       case Command::kKeysGenerate:
       case Command::kHelp:
         break;

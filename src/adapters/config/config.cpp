@@ -239,6 +239,10 @@ std::string help_text() {
       "             create an administrator; the password is read from standard input\n"
       "  keys generate DIR\n"
       "             write a new signing key and local key into DIR (existing files are kept)\n"
+      "  seed --books N [--seed S]\n"
+      "             load N generated books (1 to 5000000; one seed, one catalog) for benchmarks\n"
+      "  seed --demo\n"
+      "             load the demo catalog of make run when the catalog has no books\n"
       "  help       print this text (also --help, -h)\n"
       "\n"
       "Configuration (environment variables, default in brackets):\n";
