@@ -6,6 +6,7 @@
 #include <set>
 
 #include "adapters/http/request.hpp"
+#include "adapters/mail/templates.hpp"
 #include "domain/catalog/book_rules.hpp"
 #include "domain/error.hpp"
 #include "domain/identity/utf8.hpp"
@@ -197,32 +198,12 @@ TextLookup text_lookup_from(const Request& req, int max_limit, int fallback) {
 std::string marked_html(std::string_view marked) {
   std::string out;
   out.reserve(marked.size() + 32);
-  for (char c : marked) {
-    switch (c) {
-      case app::kMarkStart:
-        out += "<mark>";
-        break;
-      case app::kMarkEnd:
-        out += "</mark>";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= marked.size(); ++i) {
+    if (i < marked.size() && marked[i] != app::kMarkStart && marked[i] != app::kMarkEnd) continue;
+    out += mail::html_escape(marked.substr(start, i - start));
+    if (i < marked.size()) out += marked[i] == app::kMarkStart ? "<mark>" : "</mark>";
+    start = i + 1;
   }
   return out;
 }
