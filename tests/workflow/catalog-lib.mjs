@@ -146,16 +146,17 @@ export function searchRes(base, params, ip) {
 export async function search(base, params, ip) {
   const res = await searchRes(base, params, ip);
   const body = expectStatus(res, 200, `search ${JSON.stringify(params)}`);
-  checkSearchPage(body, res, { cursorPage: params.cursor !== undefined });
+  checkSearchPage(body, res, { cursorPage: params.cursor !== undefined, noFacets: params.facets === 'false' });
   return body;
 }
 
-// The shape of a search page. A cursor page may leave total and total_exact null (the first page said
-// them); when it gives them, they are a number and a boolean like on the first page.
-export function checkSearchPage(body, res = { text: JSON.stringify(body) }, { cursorPage = false } = {}) {
+// The shape of a search page. The total comes with the facets (the first page, facets not turned off):
+// a cursor page or facets=false leaves total and total_exact null.
+export function checkSearchPage(body, res = { text: JSON.stringify(body) }, { cursorPage = false, noFacets = false } = {}) {
   assert.ok(body && Array.isArray(body.items), `no items: ${res.text.slice(0, 400)}`);
   assert.ok(body.next_cursor === null || typeof body.next_cursor === 'string', `next_cursor: ${body.next_cursor}`);
-  if (cursorPage && body.total === null) {
+  if (cursorPage || noFacets) {
+    assert.equal(body.total, null, `total without facets: ${res.text.slice(0, 400)}`);
     assert.equal(body.total_exact, null, `total null but total_exact ${body.total_exact}`);
   } else {
     assert.equal(typeof body.total, 'number', `total: ${res.text.slice(0, 400)}`);

@@ -8,9 +8,12 @@
 // kMaxCountedMatches of them. Highlights (ts_headline) are made for the rows of the page only.
 //
 // Filters are always the same parameters ($2..$11, NULL for "no filter"), so each sort has one statement
-// text per mode and the per-connection prepared-statement cache holds a few dozen texts at most.
+// text per mode and the per-connection prepared-statement cache holds a few dozen texts at most; each
+// search is planned for its values (plan_cache_mode, see search()).
 #include <chrono>
+#include <functional>
 #include <mutex>
+#include <vector>
 
 #include "adapters/pg/pool.hpp"
 #include "app/ports/book_search.hpp"
@@ -31,18 +34,29 @@ class PgBookSearch final : public app::BookSearch {
   Task<std::optional<app::AuthorDetail>> author(std::int64_t id) override;
   Task<std::vector<app::AuthorMatch>> find_authors(std::string q, int limit) override;
 
+  // Told every statement search(), synonyms() and corrections() run, in order, with its parameters
+  // (what: "begin", "settings", "genres", "search", "commit", "synonyms", "corrections"): the benchmark
+  // writes them into pgbench scripts, so that pgbench runs exactly what the service runs.
+  using StatementObserver =
+      std::function<void(std::string_view what, std::string_view sql, const std::vector<pg::Param>& params)>;
+  void observe(StatementObserver observer) { observer_ = std::move(observer); }
+
  private:
+  void seen(std::string_view what, std::string_view sql, const std::vector<pg::Param>& params = {}) const {
+    if (observer_) observer_(what, sql, params);
+  }
+
+  Task<app::SearchPage> run_search(pg::Connection& tx, app::SearchPlan plan, pg::Param genre_ids);
+
   pg::Pool& pool_;
+  StatementObserver observer_;
   std::mutex genres_mutex_;
   std::vector<app::GenreCount> genres_cache_;
   std::chrono::steady_clock::time_point genres_loaded_{};
 };
 
-// The statements, for the benchmark that runs the same SQL through pgbench. search_statement's
-// parameters are listed in pg_book_search.cpp; the other two take one text[] of words.
+// The search statement of a sort and mode; its parameters are listed in pg_book_search.cpp.
 const std::string& search_statement(app::BookSort sort, bool text, bool facets);
-std::string_view synonyms_statement();
-std::string_view corrections_statement();
 
 // A PostgreSQL array literal of text values, for text[] parameters (jobs::array_literal).
 std::string text_array_literal(const std::vector<std::string>& values);

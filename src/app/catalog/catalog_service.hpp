@@ -29,15 +29,15 @@ struct SearchRequest {
   std::optional<BookSort> sort;  // default: relevance with q, newest without
   int limit = 20;                // 1..100
   std::optional<std::string> cursor;
-  bool facets = true;  // on the first page
+  bool facets = true;  // facets and the total on the first page
 };
 
 struct SearchResult {
   std::vector<BookHit> hits;
   std::optional<std::string> next_cursor;
   std::optional<Facets> facets;  // first page with facets requested only
-  // The matches counted (at most kMaxCountedMatches) and whether that is all of them: the first page only
-  // (a later page would have to count again; the client keeps the first page's).
+  // The matches counted (at most kMaxCountedMatches) and whether that is all of them: with the facets
+  // only (the first page, facets not turned off; counting is the same pass over the matches).
   std::optional<std::int64_t> total;
   std::optional<bool> total_exact;
   std::optional<std::string> corrected_query;  // the query as corrected for typos, when that was used
