@@ -17,6 +17,7 @@ export const env = {
   // The test stack's keys (scripts/devstack makes them), for extra instances started by a test.
   signingKeyFile: process.env.BOOKSTORE_TEST_SIGNING_KEY_FILE ?? 'var/test/keys/signing.k4.secret',
   localKeyFile: process.env.BOOKSTORE_TEST_LOCAL_KEY_FILE ?? 'var/test/keys/local.k4.local',
+  bookFilesDir: process.env.BOOKSTORE_TEST_BOOK_FILES_DIR ?? 'var/test/book-files',
   maxBodyBytes: Number(process.env.BOOKSTORE_TEST_MAX_BODY_BYTES ?? 1048576),
   devstack: process.env.BOOKSTORE_DEVSTACK ?? 'scripts/devstack',
   profile: process.env.BOOKSTORE_DEVSTACK_PROFILE ?? 'test',

@@ -21,6 +21,7 @@ async function startInstance() {
       BOOKSTORE_DATABASE_URL: env.databaseUrl,
       BOOKSTORE_TOKEN_SIGNING_KEY: env.signingKeyFile,
       BOOKSTORE_LOCAL_KEY: env.localKeyFile,
+      BOOKSTORE_BOOK_FILES_DIR: env.bookFilesDir,
       BOOKSTORE_TEST_ROUTES: '1',
       BOOKSTORE_LOG_DIR: '',
       BOOKSTORE_SHUTDOWN_GRACE_MS: '10000',
