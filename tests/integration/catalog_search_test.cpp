@@ -104,7 +104,7 @@ TEST_F(CatalogSearchDb, StemsPhrasesExclusionsAlternativesAndAccents) {
   EXPECT_TRUE(has(running, "One Hundred Years of Solitude"));
 
   EXPECT_EQ(titles("\"years of solitude\""), std::vector<std::string>{"One Hundred Years of Solitude"});
-  EXPECT_TRUE(titles("\"solitude years\"").empty() || !has(titles("\"solitude years\""), "Foundation"));
+  EXPECT_TRUE(titles("\"solitude years\"").empty());  // the same words in another order are no match
 
   auto classics = titles("classic -robots");
   EXPECT_TRUE(has(classics, "Foundation"));
@@ -119,10 +119,11 @@ TEST_F(CatalogSearchDb, StemsPhrasesExclusionsAlternativesAndAccents) {
 }
 
 TEST_F(CatalogSearchDb, TitleRanksAboveDescription) {
-  // "history" is in I, Robot's description and One Hundred Years' description; "foundation" only in a title.
-  auto r = titles("empire or foundation");
-  ASSERT_FALSE(r.empty());
-  EXPECT_EQ(r.front(), "Foundation");
+  // "robot" is in I, Robot's title (and description), "empire" only in Foundation's description; Foundation
+  // sells eight times as many copies, and the title still wins.
+  auto r = titles("empire or robot");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r.front(), "I, Robot");
 }
 
 TEST_F(CatalogSearchDb, SynonymsWorkBothWays) {
@@ -276,6 +277,21 @@ TEST_F(CatalogSearchDb, DeletedBooksAreNeverFound) {
   testing::exec_blocking(catalog_database(),
                          "UPDATE books SET deleted_at = NULL WHERE isbn13 = '9780553803709'");
   EXPECT_EQ(titles("robots"), std::vector<std::string>{"I, Robot"});
+}
+
+TEST_F(CatalogSearchDb, RenamedAuthorsAndGenresAreSearchedByTheirNewNames) {
+  // No route renames them yet, but the triggers must keep every book's copy (and its search column)
+  // current when someone does.
+  testing::exec_blocking(catalog_database(),
+                         "UPDATE authors SET name = 'Ursula Kroeber' WHERE name LIKE 'Ursula%'");
+  testing::exec_blocking(catalog_database(), "UPDATE genres SET name = 'Whodunnits' WHERE slug = 'mystery'");
+  EXPECT_EQ(titles("kroeber"), std::vector<std::string>{"The Left Hand of Darkness"});
+  EXPECT_EQ(titles("whodunnits"), std::vector<std::string>{"Murder on the Orient Express"});
+  testing::exec_blocking(catalog_database(),
+                         "UPDATE authors SET name = 'Ursula K. Le Guin' WHERE name = 'Ursula Kroeber'");
+  testing::exec_blocking(catalog_database(), "UPDATE genres SET name = 'Mystery' WHERE slug = 'mystery'");
+  EXPECT_TRUE(titles("kroeber").empty());
+  EXPECT_EQ(titles("guin"), std::vector<std::string>{"The Left Hand of Darkness"});
 }
 
 }  // namespace

@@ -2,10 +2,8 @@
 // through the real binary (`bookstore seed`) for the command, its output and its argument errors, and
 // in-process for the bulk mode (one transaction, search index rebuilt) on a small catalog.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -25,26 +23,10 @@ using testing::create_scratch_database;
 using testing::drop_database;
 using testing::exec_blocking;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-// The binary with only `env` (no BOOKSTORE_* of the developer's shell), standard input empty.
-Outcome run_binary(const std::vector<std::string>& env, const std::vector<std::string>& args) {
-  std::string command = "env -i PATH=/usr/bin:/bin BOOKSTORE_LOG_LEVEL=warn";
-  for (auto& e : env) command += " '" + e + "'";
-  command += " " BOOKSTORE_BINARY;
-  for (auto& a : args) command += " '" + a + "'";
-  command += " 2>&1 </dev/null";
-  Outcome out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) throw std::runtime_error("popen failed");
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.output.append(buffer, n);
-  int status = pclose(pipe);
-  if (WIFEXITED(status)) out.exit_code = WEXITSTATUS(status);
-  return out;
+// The binary with only `env` and warnings-only logs (testing::run_binary), standard input empty.
+testing::Outcome run_binary(std::vector<std::string> env, const std::vector<std::string>& args) {
+  env.insert(env.begin(), "BOOKSTORE_LOG_LEVEL=warn");
+  return testing::run_binary(env, args);
 }
 
 // Everything a generated book is made of, in id order, as one digest.

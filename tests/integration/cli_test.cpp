@@ -26,31 +26,8 @@ using testing::drop_database;
 using testing::exec_blocking;
 using namespace std::chrono_literals;
 
-struct Outcome {
-  int exit_code = -1;  // -1: did not exit normally
-  std::string output;  // stdout and stderr
-};
-
-// Runs the binary with only `env` (no BOOKSTORE_* of the developer's shell leaks in) and waits for it.
-// `stdin_line`, when given, is written to the binary's standard input (for `admin create`); otherwise
-// standard input is empty.
-Outcome run_binary(const std::vector<std::string>& env, const std::vector<std::string>& args,
-                   const std::optional<std::string>& stdin_line = std::nullopt) {
-  std::string command = stdin_line ? "printf '%s\\n' '" + *stdin_line + "' | " : "";
-  command += "env -i PATH=/usr/bin:/bin";
-  for (auto& e : env) command += " '" + e + "'";
-  command += " " BOOKSTORE_BINARY;
-  for (auto& a : args) command += " '" + a + "'";
-  command += stdin_line ? " 2>&1" : " 2>&1 </dev/null";
-  Outcome out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) throw std::runtime_error("popen failed");
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.output.append(buffer, n);
-  int status = pclose(pipe);
-  if (WIFEXITED(status)) out.exit_code = WEXITSTATUS(status);
-  return out;
-}
+using testing::Outcome;
+using testing::run_binary;
 
 // Polls `sql` (first column of the first row) until it equals `expected` or `timeout` passes.
 std::string wait_for_value(const std::string& url, const std::string& sql, const std::string& expected,

@@ -1,7 +1,10 @@
 #pragma once
 // Helpers shared by the integration tests, which run against the real private PostgreSQL cluster that
 // the Makefile starts. They fail (never skip) when the database is not configured.
+#include <sys/wait.h>
+
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <optional>
@@ -9,6 +12,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <libpq-fe.h>
 #include <boost/asio/co_spawn.hpp>
@@ -116,6 +120,32 @@ auto run(boost::asio::io_context& io, F&& make_coroutine, unsigned threads = 1) 
   for (auto& t : extra) t.join();
   if (failure) std::rethrow_exception(failure);
   if constexpr (!std::is_void_v<T>) return std::move(*value);
+}
+
+struct Outcome {
+  int exit_code = -1;  // -1: did not exit normally
+  std::string output;  // stdout and stderr
+};
+
+// Runs the binary with only `env` (no BOOKSTORE_* of the developer's shell leaks in) and waits for it.
+// `stdin_line`, when given, is written to the binary's standard input (for `admin create`); otherwise
+// standard input is empty.
+inline Outcome run_binary(const std::vector<std::string>& env, const std::vector<std::string>& args,
+                          const std::optional<std::string>& stdin_line = std::nullopt) {
+  std::string command = stdin_line ? "printf '%s\\n' '" + *stdin_line + "' | " : "";
+  command += "env -i PATH=/usr/bin:/bin";
+  for (auto& e : env) command += " '" + e + "'";
+  command += " " BOOKSTORE_BINARY;
+  for (auto& a : args) command += " '" + a + "'";
+  command += stdin_line ? " 2>&1" : " 2>&1 </dev/null";
+  Outcome out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) throw std::runtime_error("popen failed");
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.output.append(buffer, n);
+  int status = pclose(pipe);
+  if (WIFEXITED(status)) out.exit_code = WEXITSTATUS(status);
+  return out;
 }
 
 }  // namespace bookstore::testing

@@ -381,11 +381,6 @@ SELECT a.id, a.name, a.bio,
 
 }  // namespace
 
-std::string text_array_literal(const std::vector<std::string>& values) {
-  std::vector<std::optional<std::string>> elements(values.begin(), values.end());
-  return jobs::array_literal(elements);
-}
-
 Task<app::SearchPage> PgBookSearch::search(app::SearchPlan plan) {
   // One read-only transaction on a connection of its own: a search takes tens of milliseconds, which
   // would hold up every statement queued behind it on a shared pipelined connection, and SET LOCAL makes
@@ -397,7 +392,7 @@ Task<app::SearchPage> PgBookSearch::search(app::SearchPlan plan) {
     co_await tx.execute_script(kSearchSettings);
     pg::Param genre_ids;
     if (!plan.filters.genres.empty()) {
-      std::vector<pg::Param> slugs{text_array_literal(plan.filters.genres)};
+      std::vector<pg::Param> slugs{jobs::array_literal(plan.filters.genres)};
       seen("genres", kGenreIds, slugs);
       auto ids = co_await tx.query_params(kGenreIds, slugs);
       genre_ids = std::string(ids.text(0, 0));
@@ -454,7 +449,7 @@ Task<app::SearchPage> PgBookSearch::run_search(pg::Connection& tx, app::SearchPl
 Task<std::map<std::string, std::vector<std::string>>> PgBookSearch::synonyms(std::vector<std::string> terms) {
   std::map<std::string, std::vector<std::string>> out;
   if (terms.empty()) co_return out;
-  std::vector<pg::Param> params{text_array_literal(terms)};
+  std::vector<pg::Param> params{jobs::array_literal(terms)};
   seen("synonyms", kSynonyms, params);
   auto r = co_await pool_.query_params(kSynonyms, params);
   for (int i = 0; i < r.rows(); ++i) out[std::string(r.text(i, 0))].emplace_back(r.text(i, 1));
@@ -465,7 +460,7 @@ Task<std::map<std::string, std::vector<std::string>>> PgBookSearch::corrections(
     std::vector<std::string> words) {
   std::map<std::string, std::vector<std::string>> out;
   if (words.empty()) co_return out;
-  std::vector<pg::Param> params{text_array_literal(words)};
+  std::vector<pg::Param> params{jobs::array_literal(words)};
   seen("corrections", kCorrections, params);
   auto r = co_await pool_.query_params(kCorrections, params);
   for (int i = 0; i < r.rows(); ++i) out[std::string(r.text(i, 0))].emplace_back(r.text(i, 1));

@@ -58,7 +58,4 @@ class PgBookSearch final : public app::BookSearch {
 // The search statement of a sort and mode; its parameters are listed in pg_book_search.cpp.
 const std::string& search_statement(app::BookSort sort, bool text, bool facets);
 
-// A PostgreSQL array literal of text values, for text[] parameters (jobs::array_literal).
-std::string text_array_literal(const std::vector<std::string>& values);
-
 }  // namespace bookstore::catalog

@@ -208,11 +208,6 @@ app::BookRecord book_at(const pg::Result& r, int row) {
   return b;
 }
 
-std::string text_array(const std::vector<std::string>& values) {
-  std::vector<std::optional<std::string>> elements(values.begin(), values.end());
-  return jobs::array_literal(elements);
-}
-
 domain::Error isbn_taken() {
   return domain::Error::conflict("a live book already has this ISBN");
 }
@@ -253,7 +248,7 @@ Task<void> set_authors(pg::Connection& tx, std::int64_t book_id, std::vector<std
                        bool replace) {
   if (replace) co_await tx.query(kDeleteBookAuthors, book_id);
   if (names.empty()) co_return;
-  const std::string array = text_array(names);
+  const std::string array = jobs::array_literal(names);
   co_await tx.query(kEnsureAuthors, array);
   auto r = co_await tx.query(kAuthorIds, array);
   std::vector<std::int64_t> ids;
@@ -270,7 +265,7 @@ Task<void> set_genres(pg::Connection& tx, std::int64_t book_id, std::vector<std:
                       bool replace) {
   if (replace) co_await tx.query(kDeleteBookGenres, book_id);
   if (slugs.empty()) co_return;
-  auto r = co_await tx.query(kGenreIds, text_array(slugs));
+  auto r = co_await tx.query(kGenreIds, jobs::array_literal(slugs));
   std::vector<std::int64_t> ids;
   std::string unknown;
   for (int i = 0; i < r.rows(); ++i) {

@@ -6,6 +6,7 @@
 
 #include "adapters/crypto/rfc3339.hpp"
 #include "adapters/http/json_dto.hpp"
+#include "adapters/http/query_fields.hpp"
 #include "adapters/http/request.hpp"
 
 namespace bookstore::http {
@@ -19,10 +20,6 @@ const std::vector<std::string_view> kBookFields = {
     "genres"};
 
 constexpr std::size_t kMaxListItems = 100;  // far above the rules' limits; keeps the error list short
-
-json time_json(app::TimePoint t) {
-  return crypto::format_rfc3339_utc(t);
-}
 
 template <class T>
 json or_null(const std::optional<T>& v) {
@@ -179,14 +176,14 @@ json book_json(const app::BookRecord& book, bool admin) {
   j["rating"] = std::move(rating);
   j["sales_count"] = book.sales_count;
   j["has_file"] = book.file.has_value();
-  j["created_at"] = time_json(book.created_at);
-  j["updated_at"] = time_json(book.updated_at);
+  j["created_at"] = crypto::format_rfc3339_utc(book.created_at);
+  j["updated_at"] = crypto::format_rfc3339_utc(book.updated_at);
   if (admin) {
     if (book.file) {
       json file = json::object();
       file["size"] = book.file->size;
       file["sha256"] = book.file->sha256;
-      file["uploaded_at"] = time_json(book.file->uploaded_at);
+      file["uploaded_at"] = crypto::format_rfc3339_utc(book.file->uploaded_at);
       j["file"] = std::move(file);
     } else {
       j["file"] = nullptr;
@@ -288,23 +285,14 @@ std::optional<app::DeletedBooksCursor> parse_deleted_books_cursor(std::string_vi
 }
 
 app::DeletedBooksQuery deleted_books_query_from(const Request& req) {
-  std::vector<domain::FieldError> errors;
+  QueryFields q(req);
   app::DeletedBooksQuery query;
-  query.limit = kDefaultPageSize;
-  if (auto cursor = req.query("cursor"); cursor && !cursor->empty()) {
+  if (auto cursor = q.text("cursor", 100)) {
     query.after = parse_deleted_books_cursor(*cursor);
-    if (!query.after) errors.push_back({"cursor", "must be the next_cursor of a previous page"});
+    if (!query.after) q.error("cursor", "must be the next_cursor of a previous page");
   }
-  if (auto limit = req.query("limit"); limit && !limit->empty()) {
-    int n = 0;
-    auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), n);
-    if (ec != std::errc() || end != limit->data() + limit->size() || n < 1 || n > kMaxPageSize) {
-      errors.push_back({"limit", "must be an integer from 1 to " + std::to_string(kMaxPageSize)});
-    } else {
-      query.limit = n;
-    }
-  }
-  if (!errors.empty()) throw domain::Error::validation(std::move(errors), "The query has invalid parameters");
+  query.limit = q.limit();
+  q.check();
   return query;
 }
 

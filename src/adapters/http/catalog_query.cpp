@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "adapters/http/query_fields.hpp"
 #include "adapters/http/request.hpp"
 #include "adapters/mail/templates.hpp"
 #include "domain/catalog/book_rules.hpp"
@@ -21,120 +22,23 @@ constexpr std::size_t kMaxQueryChars = 200;
 constexpr std::size_t kMaxLookupChars = 100;
 constexpr std::size_t kMaxListItems = 10;
 
-// Reads one request's query parameters and collects what is wrong with them.
-class Params {
- public:
-  explicit Params(const Request& req) : req_(req) {}
-
-  void reject_unknown(std::initializer_list<std::string_view> known) {
-    std::set<std::string> reported;
-    for (const auto& [name, value] : req_.query_params()) {
-      if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-      if (reported.insert(name).second)
-        error(name.size() > 64 ? name.substr(0, 64) : name, "is not a parameter here");
-    }
-    // A parameter given twice is ambiguous (the first one would silently win).
-    std::set<std::string> seen;
-    for (const auto& [name, value] : req_.query_params())
-      if (!seen.insert(name).second && reported.insert(name).second) error(name, "is given more than once");
-  }
-
-  std::optional<std::string> text(std::string_view name, std::size_t max_chars) {
-    auto v = req_.query(name);
-    if (!v || v->empty()) return std::nullopt;
-    auto length = domain::utf8_length(*v);
-    if (!length) return error(name, "must be valid UTF-8"), std::nullopt;
-    if (*length > max_chars)
-      return error(name, "must be at most " + std::to_string(max_chars) + " characters"), std::nullopt;
-    return std::string(*v);
-  }
-
-  template <class T>
-  std::optional<T> integer(std::string_view name, T min, T max, std::string_view what) {
-    auto v = req_.query(name);
-    if (!v || v->empty()) return std::nullopt;
-    T n{};
-    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec != std::errc() || end != v->data() + v->size() || n < min || n > max) {
-      error(name, std::string(what));
-      return std::nullopt;
-    }
-    return n;
-  }
-
-  std::optional<double> decimal(std::string_view name, double min, double max, std::string_view what) {
-    auto v = req_.query(name);
-    if (!v || v->empty()) return std::nullopt;
-    double d = 0;
-    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), d);
-    if (ec != std::errc() || end != v->data() + v->size() || !std::isfinite(d) || d < min || d > max) {
-      error(name, std::string(what));
-      return std::nullopt;
-    }
-    return d;
-  }
-
-  std::optional<bool> boolean(std::string_view name) {
-    auto v = req_.query(name);
-    if (!v || v->empty()) return std::nullopt;
-    if (*v == "true") return true;
-    if (*v == "false") return false;
-    error(name, "must be true or false");
-    return std::nullopt;
-  }
-
-  // A comma-separated list, items trimmed, empty items and duplicates dropped.
-  std::vector<std::string> list(std::string_view name) {
-    std::vector<std::string> items;
-    auto v = req_.query(name);
-    if (!v) return items;
-    std::string_view rest = *v;
-    while (!rest.empty()) {
-      auto comma = rest.find(',');
-      auto item = domain::trim_text(rest.substr(0, comma));
-      if (!item.empty() && std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
-    }
-    if (items.size() > kMaxListItems) {
-      error(name, "may name at most " + std::to_string(kMaxListItems) + " values");
-      items.resize(kMaxListItems);
-    }
-    return items;
-  }
-
-  void error(std::string_view name, std::string message) {
-    errors_.push_back({std::string(name), std::move(message)});
-  }
-  bool failed(std::string_view name) const {
-    return std::any_of(errors_.begin(), errors_.end(), [&](const auto& e) { return e.field == name; });
-  }
-  void check() const {
-    if (!errors_.empty()) throw domain::Error::validation(errors_, "The query has invalid parameters");
-  }
-
- private:
-  const Request& req_;
-  std::vector<domain::FieldError> errors_;
-};
-
 }  // namespace
 
 app::SearchRequest search_request_from(const Request& req) {
-  Params p(req);
+  QueryFields p(req);
   p.reject_unknown({"q", "genre", "author", "language", "price_min", "price_max", "rating_min", "year_min",
                     "year_max", "format", "in_stock", "sort", "limit", "cursor", "facets"});
   app::SearchRequest r;
-  r.q = domain::trim_text(p.text("q", kMaxQueryChars).value_or(""));
+  r.q = domain::trim_text(p.utf8_text("q", kMaxQueryChars).value_or(""));
 
-  for (auto& slug : p.list("genre")) {
+  for (auto& slug : p.list("genre", kMaxListItems)) {
     if (auto problem = domain::check_genre_slug(slug)) {
       p.error("genre", "\"" + domain::trim_text(slug.substr(0, 60)) + "\": " + *problem);
       break;
     }
     r.filters.genres.push_back(std::move(slug));
   }
-  for (const auto& id : p.list("author")) {
+  for (const auto& id : p.list("author", kMaxListItems)) {
     std::int64_t n = 0;
     auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), n);
     if (ec != std::errc() || end != id.data() + id.size() || n < 1) {
@@ -143,7 +47,7 @@ app::SearchRequest search_request_from(const Request& req) {
     }
     r.filters.authors.push_back(n);
   }
-  if (auto language = p.text("language", 8)) {
+  if (auto language = p.utf8_text("language", 8)) {
     if (auto problem = domain::check_language(*language))
       p.error("language", *problem);
     else
@@ -161,22 +65,22 @@ app::SearchRequest search_request_from(const Request& req) {
   r.filters.year_max = p.integer<int>("year_max", 1, 9999, "must be a year (1 to 9999)");
   if (r.filters.year_min && r.filters.year_max && *r.filters.year_min > *r.filters.year_max)
     p.error("year_min", "must not be after year_max");
-  if (auto format = p.text("format", 8)) {
+  if (auto format = p.utf8_text("format", 8)) {
     if (domain::check_format(*format))
       p.error("format", "must be epub or pdf");
     else
       r.filters.format = std::move(format);
   }
   r.filters.in_stock = p.boolean("in_stock").value_or(false);
-  if (auto sort = p.text("sort", 20)) {
+  if (auto sort = p.utf8_text("sort", 20)) {
     r.sort = app::parse_book_sort(*sort);
     if (!r.sort)
       p.error("sort", "must be one of relevance, price_asc, price_desc, rating, newest, bestselling");
   }
   if (r.sort == app::BookSort::kRelevance && r.q.empty() && !p.failed("q"))
     p.error("sort", "relevance needs a search query (q)");
-  r.limit = p.integer<int>("limit", 1, app::kMaxSearchLimit, "must be an integer from 1 to 100").value_or(20);
-  r.cursor = p.text("cursor", 200);
+  r.limit = p.limit(20, app::kMaxSearchLimit);
+  r.cursor = p.utf8_text("cursor", 200);
   if (p.failed("cursor")) r.cursor.reset();
   r.facets = p.boolean("facets").value_or(true);
   p.check();
@@ -184,13 +88,12 @@ app::SearchRequest search_request_from(const Request& req) {
 }
 
 TextLookup text_lookup_from(const Request& req, int max_limit, int fallback) {
-  Params p(req);
+  QueryFields p(req);
   p.reject_unknown({"q", "limit"});
   TextLookup t;
-  t.q = domain::trim_text(p.text("q", kMaxLookupChars).value_or(""));
+  t.q = domain::trim_text(p.utf8_text("q", kMaxLookupChars).value_or(""));
   if (t.q.empty() && !p.failed("q")) p.error("q", "is required");
-  t.limit = p.integer<int>("limit", 1, max_limit, "must be an integer from 1 to " + std::to_string(max_limit))
-                .value_or(fallback);
+  t.limit = p.limit(fallback, max_limit);
   p.check();
   return t;
 }

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "adapters/crypto/rfc3339.hpp"
+#include "adapters/http/query_fields.hpp"
 #include "adapters/http/request.hpp"
 #include "domain/identity/account.hpp"
 
@@ -34,65 +35,6 @@ int digits(std::string_view text, std::size_t pos, std::size_t n) noexcept {
   }
   return value;
 }
-
-// The query parameters of one request and what is wrong with them, reported together.
-class QueryFields {
- public:
-  explicit QueryFields(const Request& req) : req_(req) {}
-
-  std::optional<std::string> text(std::string_view name, std::size_t max_bytes) {
-    auto v = req_.query(name);
-    if (!v || v->empty()) return std::nullopt;
-    if (v->size() > max_bytes) {
-      error(name, "must be at most " + std::to_string(max_bytes) + " bytes");
-      return std::nullopt;
-    }
-    return std::string(*v);
-  }
-  std::optional<std::int64_t> id(std::string_view name) {
-    auto v = req_.query(name);
-    if (!v || v->empty()) return std::nullopt;
-    auto id = parse_positive_id(*v);
-    if (!id) error(name, "must be a positive integer id");
-    return id;
-  }
-  int limit() {
-    auto v = req_.query("limit");
-    if (!v || v->empty()) return kDefaultPageSize;
-    int n = 0;
-    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec != std::errc() || end != v->data() + v->size() || n < 1 || n > kMaxPageSize) {
-      error("limit", "must be an integer from 1 to " + std::to_string(kMaxPageSize));
-      return kDefaultPageSize;
-    }
-    return n;
-  }
-  std::optional<bool> boolean(std::string_view name) {
-    auto v = req_.query(name);
-    if (!v || v->empty()) return std::nullopt;
-    if (*v == "true") return true;
-    if (*v == "false") return false;
-    error(name, "must be true or false");
-    return std::nullopt;
-  }
-  std::optional<app::TimePoint> time(std::string_view name) {
-    auto v = req_.query(name);
-    if (!v || v->empty()) return std::nullopt;
-    auto t = parse_rfc3339(*v);
-    if (!t) error(name, "must be an RFC 3339 date-time, e.g. 2025-03-01T12:00:00Z");
-    return t;
-  }
-  void error(std::string_view name, std::string message) {
-    errors_.push_back({std::string(name), std::move(message)});
-  }
-  void check() const {
-    if (!errors_.empty()) throw domain::Error::validation(errors_, "The query has invalid parameters");
-  }
-
- private:
-  const Request& req_;
-  std::vector<domain::FieldError> errors_;
-};
 
 }  // namespace
 

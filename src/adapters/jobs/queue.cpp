@@ -62,6 +62,18 @@ std::string array_literal(std::span<const std::optional<std::string>> elements) 
   return out;
 }
 
+std::string array_literal(std::span<const std::string> elements) {
+  std::string out = "{";
+  bool first = true;
+  for (auto& e : elements) {
+    if (!first) out.push_back(',');
+    first = false;
+    append_quoted(out, e);
+  }
+  out.push_back('}');
+  return out;
+}
+
 std::string array_literal(std::span<const std::int64_t> elements) {
   std::string out = "{";
   out.reserve(elements.size() * 8 + 2);

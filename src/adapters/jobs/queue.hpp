@@ -42,6 +42,7 @@ std::string error_text(std::string_view what, std::size_t max_bytes = 2000);
 // A PostgreSQL array literal ('{"a","b",NULL}') for a text-format array parameter; elements are quoted
 // and escaped, std::nullopt becomes NULL.
 std::string array_literal(std::span<const std::optional<std::string>> elements);
+std::string array_literal(std::span<const std::string> elements);
 std::string array_literal(std::span<const std::int64_t> elements);
 
 }  // namespace bookstore::jobs

@@ -6,6 +6,7 @@
 #include "adapters/catalog/pg_book_search.hpp"
 #include "adapters/catalog/pg_book_store.hpp"
 #include "adapters/config/config.hpp"
+#include "adapters/wiring/system_clock.hpp"
 #include "app/catalog/catalog_service.hpp"
 #include "app/catalog/inventory.hpp"
 #include "app/ports/clock.hpp"
@@ -13,11 +14,6 @@
 namespace bookstore::wiring {
 
 namespace {
-
-class SystemClock final : public app::Clock {
- public:
-  app::TimePoint now() const override { return std::chrono::system_clock::now(); }
-};
 
 std::filesystem::path files_dir(const config::Config& cfg) {
   if (cfg.book_files_dir.empty()) throw std::runtime_error("BOOKSTORE_BOOK_FILES_DIR is not set");

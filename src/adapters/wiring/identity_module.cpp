@@ -24,6 +24,7 @@
 #include "adapters/mail/mail_jobs.hpp"
 #include "adapters/metrics/metrics.hpp"
 #include "adapters/pg/pool.hpp"
+#include "adapters/wiring/system_clock.hpp"
 #include "app/identity/account_service.hpp"
 #include "app/identity/admin_users.hpp"
 #include "app/identity/auth_service.hpp"
@@ -31,11 +32,6 @@
 
 namespace bookstore::wiring {
 namespace {
-
-class SystemClock final : public app::Clock {
- public:
-  app::TimePoint now() const override { return std::chrono::system_clock::now(); }
-};
 
 // Refuses every token until the feed has loaded the revoked sessions once: see run_revocation_feed().
 class GatedRevocations final : public app::RevocationSet {
